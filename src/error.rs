@@ -1,0 +1,221 @@
+//! The one error type of the crate. The JS face maps it once to `GraphError`.
+
+use std::fmt;
+
+/// What kind of failure an [`Error`] is; JS sees the same names in `GraphError.kind`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The service answered with an HTTP error status (or a redirect, which is never followed).
+    Http,
+    /// The request could not be sent or its response could not be read.
+    Network,
+    /// The caller's `AbortSignal` fired.
+    Aborted,
+    /// An attempt ran past `timeoutMs`.
+    Timeout,
+    /// The task was refused before any request was sent; see [`Error::problems`].
+    Validation,
+    /// The service answered 201 with something that is not a task, or with an unreadable body.
+    InvalidResponse,
+    /// The options cannot work (no token, a plain-http base URL, a missing `userId`, ...).
+    Config,
+}
+
+impl ErrorKind {
+    /// The name JS branches on.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::Http => "http",
+            ErrorKind::Network => "network",
+            ErrorKind::Aborted => "aborted",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::Validation => "validation",
+            ErrorKind::InvalidResponse => "invalidResponse",
+            ErrorKind::Config => "config",
+        }
+    }
+}
+
+/// One reason a task was refused by validation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// The property path, e.g. `priority` or `assignments.<user id>.orderHint`.
+    pub field: String,
+    /// What is wrong, in a sentence.
+    pub message: String,
+}
+
+impl Problem {
+    /// A problem with `field`.
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Problem {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// A failed `createTask`: everything the caller may branch on, and nothing secret.
+///
+/// No field ever holds the bearer token: messages are built from static text, the service's error
+/// body, and the caller's own task.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Error {
+    /// The kind of failure.
+    pub kind: ErrorKind,
+    /// The HTTP status, when a response arrived.
+    pub status: Option<u16>,
+    /// `error.code` from Graph's error body, or this client's own code for local failures.
+    pub code: Option<String>,
+    /// A human-readable explanation.
+    pub message: String,
+    /// `error.innerError.code`, when present.
+    pub inner_code: Option<String>,
+    /// The service's `request-id` (header, else `innerError`).
+    pub request_id: Option<String>,
+    /// The `client-request-id` this request was sent with (or the service echoed).
+    pub client_request_id: Option<String>,
+    /// `innerError.date`, else the `Date` header.
+    pub date: Option<String>,
+    /// How long the service asked the client to wait, from `Retry-After`.
+    pub retry_after_ms: Option<u64>,
+    /// True when the request may have reached the service, so the task may exist although this call
+    /// failed. Such a create is never re-sent automatically.
+    pub may_have_been_created: bool,
+    /// The validation problems, all of them.
+    pub problems: Vec<Problem>,
+    /// The raw response body text, when there was one.
+    pub body: Option<String>,
+}
+
+impl Error {
+    /// A bare error of `kind` with a message; the other fields empty.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Error {
+            kind,
+            status: None,
+            code: None,
+            message: message.into(),
+            inner_code: None,
+            request_id: None,
+            client_request_id: None,
+            date: None,
+            retry_after_ms: None,
+            may_have_been_created: false,
+            problems: Vec::new(),
+            body: None,
+        }
+    }
+
+    /// A `config` error with this client's own `code`.
+    pub fn config(code: &str, message: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Config, message).with_code(code)
+    }
+
+    /// An `invalidResponse` error with this client's own `code`.
+    pub fn invalid_response(code: &str, message: impl Into<String>) -> Self {
+        Error::new(ErrorKind::InvalidResponse, message).with_code(code)
+    }
+
+    /// A `validation` error that lists every problem.
+    pub fn validation(problems: Vec<Problem>) -> Self {
+        let mut message = String::from("The task was not sent: ");
+        for (i, p) in problems.iter().enumerate() {
+            if i > 0 {
+                message.push_str("; ");
+            }
+            message.push_str(&p.field);
+            message.push_str(": ");
+            message.push_str(&p.message);
+        }
+        let mut e = Error::new(ErrorKind::Validation, message).with_code("invalidTask");
+        e.problems = problems;
+        e
+    }
+
+    /// Sets `code`.
+    pub fn with_code(mut self, code: &str) -> Self {
+        self.code = Some(code.to_owned());
+        self
+    }
+
+    /// Sets `mayHaveBeenCreated`.
+    pub fn with_may_have_been_created(mut self, yes: bool) -> Self {
+        self.may_have_been_created = yes;
+        self
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl Error {
+    /// Replaces every occurrence of `secret` in the error's text with `[redacted]`.
+    ///
+    /// A hostile or buggy server can echo the bearer token in its error body; this keeps it out of
+    /// everything the caller might log.
+    pub fn redact(&mut self, secret: &str) {
+        if secret.is_empty() {
+            return;
+        }
+        let scrub = |text: &mut String| {
+            if text.contains(secret) {
+                *text = text.replace(secret, "[redacted]");
+            }
+        };
+        scrub(&mut self.message);
+        for text in [
+            &mut self.code,
+            &mut self.inner_code,
+            &mut self.request_id,
+            &mut self.client_request_id,
+            &mut self.date,
+            &mut self.body,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            scrub(text);
+        }
+        for p in &mut self.problems {
+            scrub(&mut p.field);
+            scrub(&mut p.message);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_the_token_everywhere() {
+        let mut e = Error::new(ErrorKind::Http, "bad token tok123");
+        e.body = Some("{\"echo\":\"Bearer tok123\"}".into());
+        e.code = Some("tok123".into());
+        e.problems.push(Problem::new("tok123", "tok123"));
+        e.redact("tok123");
+        let all = format!("{e:?}");
+        assert!(!all.contains("tok123"), "{all}");
+        assert_eq!(e.body.as_deref(), Some("{\"echo\":\"Bearer [redacted]\"}"));
+    }
+
+    #[test]
+    fn validation_message_lists_every_problem() {
+        let e = Error::validation(vec![
+            Problem::new("title", "is required"),
+            Problem::new("priority", "must be between 0 and 10"),
+        ]);
+        assert_eq!(e.kind, ErrorKind::Validation);
+        assert_eq!(
+            e.message,
+            "The task was not sent: title: is required; priority: must be between 0 and 10"
+        );
+        assert_eq!(e.problems.len(), 2);
+    }
+}

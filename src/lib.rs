@@ -1,0 +1,46 @@
+//! # graph-tasks
+//!
+//! Create Microsoft Graph tasks (`POST /planner/tasks`, and the 2015 beta `POST /me/tasks` family)
+//! from browsers, Node and Rust web apps.
+//!
+//! The crate is a pure core plus a thin wasm face:
+//! * [`model`]: the task resources as serde types;
+//! * [`schema`]: their property tables, which drive [`validate`] and the response check;
+//! * [`request`]: endpoint and options to URL and headers;
+//! * [`response`]: status, headers and body to a task or an [`Error`];
+//! * [`retry`]: whether and when to send again;
+//! * `wasm` (on `wasm32` only): `fetch`, the `createTask` export, `GraphError`, and the Rust async API
+//!   [`create_task`](crate::create_task).
+//!
+//! The core never touches `JsValue`, so everything that decides is tested natively with `cargo test`,
+//! and the local Graph emulator (`emulator/`) uses the same rules.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+// `Error` is large (every field JS may branch on), but it only travels on the failure path of a call
+// that waits on the network; boxing it would cost an allocation for nothing.
+#![allow(clippy::result_large_err)]
+
+pub mod datetime;
+pub mod error;
+pub mod json;
+pub mod model;
+pub mod request;
+pub mod response;
+pub mod retry;
+pub mod schema;
+pub mod validate;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use error::{Error, ErrorKind, Problem};
+pub use model::{
+    IdentitySet, LegacyTask, PlannerAppliedCategories, PlannerAssignment, PlannerAssignments,
+    PlannerPreviewType, PlannerTask,
+};
+pub use request::Endpoint;
+pub use retry::RetryPolicy;
+
+#[cfg(target_arch = "wasm32")]
+pub use wasm::client::{create_legacy_task, create_task, CreateTaskOptions, TokenSource};

@@ -1,0 +1,441 @@
+//! From endpoint and options to the exact request: method, URL, headers and body.
+
+use crate::error::Error;
+use crate::schema::Resource;
+
+/// Graph v1.0, where `plannerTask` lives.
+pub const DEFAULT_V1_BASE: &str = "https://graph.microsoft.com/v1.0";
+/// Graph beta, where the 2015 `task` endpoints lived.
+pub const DEFAULT_BETA_BASE: &str = "https://graph.microsoft.com/beta";
+
+/// Which "create task" operation to call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Endpoint {
+    /// `POST /planner/tasks` (v1.0): a `plannerTask`. The default.
+    Planner,
+    /// `POST /me/tasks` (2015 beta): a `task` for the signed-in user.
+    Me,
+    /// `POST /users/{id}/tasks` (2015 beta): a `task` for that user.
+    User(String),
+    /// `POST /drive/root/createdByUser/tasks` (2015 beta).
+    CreatedByUser,
+}
+
+impl Endpoint {
+    /// Reads the JS option names: `"planner"`, `"me"`, `"user"` (with `userId`), `"createdByUser"`.
+    pub fn from_name(name: Option<&str>, user_id: Option<&str>) -> Result<Endpoint, Error> {
+        match name.unwrap_or("planner") {
+            "planner" => Ok(Endpoint::Planner),
+            "me" => Ok(Endpoint::Me),
+            "createdByUser" => Ok(Endpoint::CreatedByUser),
+            "user" => match user_id {
+                Some(id) if !id.is_empty() => Ok(Endpoint::User(id.to_owned())),
+                _ => Err(Error::config(
+                    "missingUserId",
+                    "endpoint \"user\" needs a non-empty userId",
+                )),
+            },
+            _ => Err(Error::config(
+                "unknownEndpoint",
+                "endpoint must be one of \"planner\", \"me\", \"user\", \"createdByUser\"",
+            )),
+        }
+    }
+
+    /// The resource this endpoint creates.
+    pub fn resource(&self) -> Resource {
+        match self {
+            Endpoint::Planner => Resource::PlannerTask,
+            _ => Resource::LegacyTask,
+        }
+    }
+
+    /// The base URL used when the caller gives none.
+    pub fn default_base(&self) -> &'static str {
+        match self {
+            Endpoint::Planner => DEFAULT_V1_BASE,
+            _ => DEFAULT_BETA_BASE,
+        }
+    }
+
+    /// The path below the base, with the user id percent-encoded as one segment.
+    pub fn path(&self) -> String {
+        match self {
+            Endpoint::Planner => "/planner/tasks".to_owned(),
+            Endpoint::Me => "/me/tasks".to_owned(),
+            Endpoint::CreatedByUser => "/drive/root/createdByUser/tasks".to_owned(),
+            Endpoint::User(id) => {
+                let mut p = String::from("/users/");
+                push_path_segment(&mut p, id);
+                p.push_str("/tasks");
+                p
+            }
+        }
+    }
+}
+
+/// Appends `segment` percent-encoded so that it stays one path segment: everything but RFC 3986's
+/// unreserved characters is encoded, so `/`, `?`, `#`, `%` and non-ASCII cannot change the URL's shape,
+/// and `.`/`..` (which URL parsers collapse) are encoded as `%2E`.
+pub fn push_path_segment(out: &mut String, segment: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let dots_only = segment.bytes().all(|b| b == b'.');
+    for b in segment.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'~') || (b == b'.' && !dots_only)
+        {
+            out.push(char::from(b));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
+        }
+    }
+}
+
+/// The base URL checked for transport security: `https:` anywhere, `http:` only to a loopback host
+/// (127.0.0.0/8, `[::1]`, `localhost`) for the local emulator. A trailing slash is dropped.
+pub fn checked_base_url(base: &str) -> Result<String, Error> {
+    let trimmed = base.trim_end_matches('/');
+    let lower = trimmed.to_ascii_lowercase();
+    let (scheme_ok, rest) = if let Some(rest) = lower.strip_prefix("https://") {
+        (true, rest)
+    } else if let Some(rest) = lower.strip_prefix("http://") {
+        (false, rest)
+    } else {
+        return Err(Error::config(
+            "insecureBaseUrl",
+            "baseUrl must be an absolute https:// URL (http:// only for a loopback emulator)",
+        ));
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if authority.is_empty() || authority.contains('@') {
+        return Err(Error::config(
+            "invalidBaseUrl",
+            "baseUrl must name a host and carry no user name or password",
+        ));
+    }
+    if rest.contains(['?', '#']) {
+        return Err(Error::config(
+            "invalidBaseUrl",
+            "baseUrl must not carry a query or fragment",
+        ));
+    }
+    if !scheme_ok && !is_loopback_authority(authority) {
+        return Err(Error::config(
+            "insecureBaseUrl",
+            "baseUrl must use https: a bearer token is only sent over plain http to a loopback emulator",
+        ));
+    }
+    Ok(trimmed.to_owned())
+}
+
+fn is_loopback_authority(authority: &str) -> bool {
+    let host = if let Some(v6) = authority.strip_prefix('[') {
+        match v6.split_once(']') {
+            Some((host, "")) => return host == "::1",
+            Some((host, port)) => {
+                return host == "::1" && port.strip_prefix(':').is_some_and(is_port)
+            }
+            None => return false,
+        }
+    } else {
+        match authority.rsplit_once(':') {
+            Some((host, port)) if is_port(port) => host,
+            Some(_) => return false,
+            None => authority,
+        }
+    };
+    if host == "localhost" {
+        return true;
+    }
+    let octets: Vec<&str> = host.split('.').collect();
+    octets.len() == 4
+        && octets.first() == Some(&"127")
+        && octets
+            .iter()
+            .all(|o| !o.is_empty() && o.len() <= 3 && o.parse::<u8>().is_ok())
+}
+
+fn is_port(text: &str) -> bool {
+    !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) && text.parse::<u16>().is_ok()
+}
+
+/// Refuses a token that cannot be a bearer credential (empty, or one that would break the header).
+pub fn check_token(token: &str) -> Result<(), Error> {
+    if token.trim().is_empty() {
+        return Err(Error::config("missingToken", "the access token is empty"));
+    }
+    if !token.bytes().all(|b| (0x21..=0x7e).contains(&b)) {
+        return Err(Error::config(
+            "invalidToken",
+            "the access token holds characters a bearer token cannot have",
+        ));
+    }
+    Ok(())
+}
+
+/// Refuses a header value a caller passed that would break the request (CR, LF, non-ASCII).
+pub fn check_header_value(name: &str, value: &str) -> Result<(), Error> {
+    if value.is_empty() || !value.bytes().all(|b| (0x20..=0x7e).contains(&b)) {
+        let mut m = String::from(name);
+        m.push_str(" must be non-empty printable ASCII");
+        return Err(Error::config("invalidHeader", m));
+    }
+    Ok(())
+}
+
+/// A random (version 4) UUID from 16 random bytes, e.g. for `client-request-id`.
+pub fn uuid_v4(mut bytes: [u8; 16]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let mut out = String::with_capacity(36);
+    for (i, b) in bytes.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            out.push('-');
+        }
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 15)]));
+    }
+    out
+}
+
+/// Everything a transport needs to send one create, except the body text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CreateRequest {
+    /// The absolute URL.
+    pub url: String,
+    /// The `client-request-id` sent, so that errors can name it.
+    pub client_request_id: String,
+    /// Header name → value, in sending order, without `Authorization` (which the transport adds from
+    /// the token it holds, so the token never sits in a value that might be logged).
+    pub headers: Vec<(&'static str, String)>,
+}
+
+/// The options that shape a request; the token is not among them on purpose.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RequestOptions {
+    /// The base URL; the endpoint's default when `None`.
+    pub base_url: Option<String>,
+    /// `Workbook-Session-Id`, sent when given.
+    pub workbook_session_id: Option<String>,
+    /// `client-request-id`; a UUID v4 is generated when `None`.
+    pub client_request_id: Option<String>,
+}
+
+/// Builds the request for `endpoint`. `random` supplies 16 random bytes for a generated
+/// `client-request-id`, so that the core stays free of any source of randomness.
+pub fn build_create_request(
+    endpoint: &Endpoint,
+    options: &RequestOptions,
+    random: impl FnOnce() -> [u8; 16],
+) -> Result<CreateRequest, Error> {
+    let base = checked_base_url(
+        options
+            .base_url
+            .as_deref()
+            .unwrap_or(endpoint.default_base()),
+    )?;
+    let client_request_id = match &options.client_request_id {
+        Some(id) => {
+            check_header_value("clientRequestId", id)?;
+            id.clone()
+        }
+        None => uuid_v4(random()),
+    };
+    let mut headers = vec![
+        ("Content-Type", "application/json".to_owned()),
+        ("Accept", "application/json".to_owned()),
+        ("client-request-id", client_request_id.clone()),
+    ];
+    if let Some(session) = &options.workbook_session_id {
+        check_header_value("workbookSessionId", session)?;
+        headers.push(("Workbook-Session-Id", session.clone()));
+    }
+    let mut url = base;
+    url.push_str(&endpoint.path());
+    Ok(CreateRequest {
+        url,
+        client_request_id,
+        headers,
+    })
+}
+
+/// `Bearer <token>`.
+pub fn authorization_value(token: &str) -> String {
+    let mut v = String::with_capacity(token.len() + 7);
+    v.push_str("Bearer ");
+    v.push_str(token);
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorKind;
+
+    fn zeros() -> [u8; 16] {
+        [0; 16]
+    }
+
+    #[test]
+    fn endpoints_and_default_bases() {
+        let req =
+            build_create_request(&Endpoint::Planner, &RequestOptions::default(), zeros).unwrap();
+        assert_eq!(req.url, "https://graph.microsoft.com/v1.0/planner/tasks");
+        let req = build_create_request(&Endpoint::Me, &RequestOptions::default(), zeros).unwrap();
+        assert_eq!(req.url, "https://graph.microsoft.com/beta/me/tasks");
+        let req = build_create_request(&Endpoint::CreatedByUser, &RequestOptions::default(), zeros)
+            .unwrap();
+        assert_eq!(
+            req.url,
+            "https://graph.microsoft.com/beta/drive/root/createdByUser/tasks"
+        );
+        let req = build_create_request(
+            &Endpoint::User("ab@c.com".into()),
+            &RequestOptions::default(),
+            zeros,
+        )
+        .unwrap();
+        assert_eq!(
+            req.url,
+            "https://graph.microsoft.com/beta/users/ab%40c.com/tasks"
+        );
+    }
+
+    #[test]
+    fn endpoint_names() {
+        assert_eq!(Endpoint::from_name(None, None).unwrap(), Endpoint::Planner);
+        assert_eq!(
+            Endpoint::from_name(Some("user"), Some("u")).unwrap(),
+            Endpoint::User("u".into())
+        );
+        assert_eq!(
+            Endpoint::from_name(Some("user"), None).unwrap_err().kind,
+            ErrorKind::Config
+        );
+        assert_eq!(
+            Endpoint::from_name(Some("user"), Some(""))
+                .unwrap_err()
+                .kind,
+            ErrorKind::Config
+        );
+        assert_eq!(
+            Endpoint::from_name(Some("tasks"), None).unwrap_err().kind,
+            ErrorKind::Config
+        );
+    }
+
+    #[test]
+    fn user_id_is_one_segment() {
+        let cases = [
+            ("a/b", "a%2Fb"),
+            ("a?b#c", "a%3Fb%23c"),
+            ("..", "%2E%2E"),
+            (".", "%2E"),
+            ("a.b", "a.b"),
+            ("100%", "100%25"),
+            ("Zoë 東京", "Zo%C3%AB%20%E6%9D%B1%E4%BA%AC"),
+            ("x\r\ny", "x%0D%0Ay"),
+        ];
+        for (id, encoded) in cases {
+            let mut out = String::new();
+            push_path_segment(&mut out, id);
+            assert_eq!(out, encoded);
+            assert!(!out.contains(['/', '?', '#']));
+        }
+    }
+
+    #[test]
+    fn base_urls() {
+        assert_eq!(
+            checked_base_url("https://graph.microsoft.com/v1.0/").unwrap(),
+            "https://graph.microsoft.com/v1.0"
+        );
+        assert_eq!(
+            checked_base_url("HTTPS://graph.microsoft.com/beta").unwrap(),
+            "HTTPS://graph.microsoft.com/beta"
+        );
+        for ok in [
+            "http://127.0.0.1:8787/v1.0",
+            "http://localhost/v1.0",
+            "http://[::1]:9/beta",
+            "http://127.255.0.3",
+        ] {
+            assert!(checked_base_url(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://graph.microsoft.com/v1.0",
+            "http://127.0.0.1.evil.com/v1.0",
+            "http://localhost.evil.com/",
+            "http://[::2]/",
+            "http://127.0.0.1@evil.com/",
+            "https://user:pw@graph.microsoft.com/",
+            "ftp://127.0.0.1/",
+            "//graph.microsoft.com",
+            "graph.microsoft.com",
+            "https:///v1.0",
+            "https://graph.microsoft.com/v1.0?x=1",
+            "http://10.0.0.1/",
+            "http://128.0.0.1/",
+        ] {
+            let e = checked_base_url(bad).unwrap_err();
+            assert_eq!(e.kind, ErrorKind::Config, "{bad}");
+        }
+    }
+
+    #[test]
+    fn headers() {
+        let options = RequestOptions {
+            base_url: Some("http://127.0.0.1:8787/v1.0/".into()),
+            workbook_session_id: Some("session-1".into()),
+            client_request_id: Some("my-id".into()),
+        };
+        let req = build_create_request(&Endpoint::Planner, &options, || unreachable!()).unwrap();
+        assert_eq!(req.url, "http://127.0.0.1:8787/v1.0/planner/tasks");
+        assert_eq!(req.client_request_id, "my-id");
+        assert_eq!(
+            req.headers,
+            vec![
+                ("Content-Type", "application/json".to_owned()),
+                ("Accept", "application/json".to_owned()),
+                ("client-request-id", "my-id".to_owned()),
+                ("Workbook-Session-Id", "session-1".to_owned()),
+            ]
+        );
+        let bad = RequestOptions {
+            workbook_session_id: Some("a\r\nX-Evil: 1".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            build_create_request(&Endpoint::Planner, &bad, zeros)
+                .unwrap_err()
+                .kind,
+            ErrorKind::Config
+        );
+    }
+
+    #[test]
+    fn generated_client_request_id_is_uuid_v4() {
+        let id = uuid_v4([0xff; 16]);
+        assert_eq!(id, "ffffffff-ffff-4fff-bfff-ffffffffffff");
+        let id = uuid_v4([0; 16]);
+        assert_eq!(id, "00000000-0000-4000-8000-000000000000");
+        let req = build_create_request(&Endpoint::Planner, &RequestOptions::default(), || [7; 16])
+            .unwrap();
+        assert_eq!(
+            req.client_request_id,
+            "07070707-0707-4707-8707-070707070707"
+        );
+    }
+
+    #[test]
+    fn tokens() {
+        assert!(check_token("eyJ0eXAi.abc.def").is_ok());
+        assert!(check_token("").is_err());
+        assert!(check_token("  ").is_err());
+        assert!(check_token("a\r\nb").is_err());
+        assert!(check_token("a b").is_err());
+        assert_eq!(authorization_value("t"), "Bearer t");
+    }
+}

@@ -1,0 +1,15 @@
+// The error class every failed createTask rejects with. It lives in JavaScript so that it can extend
+// Error (stack traces, instanceof, toString); the wasm layer only fills in its fields.
+export class GraphError extends Error {
+  constructor(message, fields) {
+    super(message);
+    this.name = "GraphError";
+    Object.assign(this, fields);
+  }
+
+  // The fields, for JSON logging. Nothing here can hold the bearer token: the client redacts it.
+  toJSON() {
+    const { name, message, kind, status, code, innerCode, requestId, clientRequestId, date, retryAfterMs, mayHaveBeenCreated, problems, body } = this;
+    return { name, message, kind, status, code, innerCode, requestId, clientRequestId, date, retryAfterMs, mayHaveBeenCreated, problems, body };
+  }
+}

@@ -1,0 +1,304 @@
+//! One attempt over `fetch` (gloo-net): send, bound by the caller's signal and a timeout, and read.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use gloo_net::http::Request;
+
+use js_sys::{Function, Promise, Reflect, JSON};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortController, AbortSignal, RequestRedirect, ResponseType};
+
+use crate::error::{Error, ErrorKind};
+use crate::response::{ResponseHeaders, MAX_RESPONSE_BYTES};
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(handler: &Function, millis: f64) -> JsValue;
+    #[wasm_bindgen(js_name = clearTimeout)]
+    fn clear_timeout(handle: &JsValue);
+    // The global fetch, called directly rather than through gloo-net's `send`, so that a rejection
+    // keeps its `cause` (undici's error code) and any rejection value, Error or not, is handled.
+    #[wasm_bindgen(js_name = fetch)]
+    fn fetch_with_request(request: &web_sys::Request) -> Promise;
+}
+
+/// Why an attempt's controller was aborted.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum AbortCause {
+    None,
+    Caller,
+    Timeout,
+}
+
+/// A response as read off the wire.
+pub(crate) struct Received {
+    pub status: u16,
+    pub headers: ResponseHeaders,
+    pub body: String,
+    pub parsed: Option<JsValue>,
+}
+
+/// What one attempt sends.
+pub(crate) struct Attempt<'a> {
+    pub url: &'a str,
+    pub headers: &'a [(&'static str, String)],
+    pub authorization: &'a str,
+    pub body: &'a str,
+    pub signal: Option<&'a AbortSignal>,
+    pub timeout_ms: u32,
+}
+
+/// A timer that fires a closure once, cleared when dropped.
+struct Timer {
+    handle: JsValue,
+    _callback: Closure<dyn FnMut()>,
+}
+
+impl Timer {
+    fn start(millis: f64, callback: impl FnMut() + 'static) -> Timer {
+        let callback = Closure::new(callback);
+        let handle = set_timeout(callback.as_ref().unchecked_ref(), millis);
+        Timer {
+            handle,
+            _callback: callback,
+        }
+    }
+}
+
+impl Drop for Timer {
+    fn drop(&mut self) {
+        clear_timeout(&self.handle);
+    }
+}
+
+/// An `abort` listener on the caller's signal, removed when dropped.
+struct AbortListener {
+    signal: AbortSignal,
+    callback: Closure<dyn FnMut()>,
+}
+
+impl AbortListener {
+    fn attach(signal: &AbortSignal, callback: impl FnMut() + 'static) -> AbortListener {
+        let callback = Closure::new(callback);
+        // Fails only for a signal that is not an EventTarget, which the options reader refused.
+        let _ = signal.add_event_listener_with_callback("abort", callback.as_ref().unchecked_ref());
+        AbortListener {
+            signal: signal.clone(),
+            callback,
+        }
+    }
+}
+
+impl Drop for AbortListener {
+    fn drop(&mut self) {
+        let _ = self
+            .signal
+            .remove_event_listener_with_callback("abort", self.callback.as_ref().unchecked_ref());
+    }
+}
+
+fn aborted_error(sent: bool) -> Error {
+    Error::new(
+        ErrorKind::Aborted,
+        "The create was aborted by the caller's signal",
+    )
+    .with_code("aborted")
+    .with_may_have_been_created(sent)
+}
+
+/// Sends one attempt and reads its response, bounded by `signal` and `timeout_ms` (0: none).
+pub(crate) async fn send(attempt: &Attempt<'_>) -> Result<Received, Error> {
+    if attempt.signal.is_some_and(|s| s.aborted()) {
+        return Err(aborted_error(false));
+    }
+    let controller = AbortController::new()
+        .map_err(|_| Error::new(ErrorKind::Network, "AbortController is not available"))?;
+    let cause = Rc::new(Cell::new(AbortCause::None));
+
+    let _listener = attempt.signal.map(|signal| {
+        let controller = controller.clone();
+        let cause = cause.clone();
+        AbortListener::attach(signal, move || {
+            cause.set(AbortCause::Caller);
+            controller.abort_with_reason(&js_sys::Error::new("aborted").into());
+        })
+    });
+    let _timer = (attempt.timeout_ms > 0).then(|| {
+        let controller = controller.clone();
+        let cause = cause.clone();
+        Timer::start(f64::from(attempt.timeout_ms), move || {
+            cause.set(AbortCause::Timeout);
+            controller.abort_with_reason(&js_sys::Error::new("timeout").into());
+        })
+    });
+
+    let mut builder = Request::post(attempt.url)
+        .redirect(RequestRedirect::Manual)
+        .abort_signal(Some(&controller.signal()))
+        .header("Authorization", attempt.authorization);
+    for (name, value) in attempt.headers {
+        builder = builder.header(name, value);
+    }
+    let request: web_sys::Request = builder
+        .body(attempt.body)
+        .map_err(|_| Error::config("invalidRequest", "fetch refused to build the request"))?
+        .into();
+
+    let response: web_sys::Response = match JsFuture::from(fetch_with_request(&request)).await {
+        Ok(response) => response.unchecked_into(),
+        Err(error) => {
+            return Err(failure(
+                cause.get(),
+                attempt.timeout_ms,
+                Some(&describe_js_error(&error)),
+                None,
+            ))
+        }
+    };
+
+    // In a browser a manual redirect is an opaque response with status 0.
+    if response.type_() == ResponseType::Opaqueredirect {
+        return Err(Error::new(
+            ErrorKind::Http,
+            "The service answered with a redirect, which is not followed: it could carry the bearer token to another origin",
+        )
+        .with_code("redirectRefused"));
+    }
+    let status = response.status();
+    let raw_headers = response.headers();
+    let headers = ResponseHeaders::read(|name| raw_headers.get(name).ok().flatten());
+    let declared = raw_headers
+        .get("content-length")
+        .ok()
+        .flatten()
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_RESPONSE_BYTES as u64) {
+        controller.abort();
+        return Err(too_large(status, &headers));
+    }
+    let text = match response.text() {
+        Ok(promise) => JsFuture::from(promise).await,
+        Err(error) => Err(error),
+    };
+    let body = match text {
+        Ok(text) => text.as_string().unwrap_or_default(),
+        Err(error) => {
+            return Err(failure(
+                cause.get(),
+                attempt.timeout_ms,
+                Some(&describe_js_error(&error)),
+                Some(status),
+            ))
+        }
+    };
+    if body.len() > MAX_RESPONSE_BYTES {
+        return Err(too_large(status, &headers));
+    }
+    let parsed = JSON::parse(&body).ok();
+    Ok(Received {
+        status,
+        headers,
+        body,
+        parsed,
+    })
+}
+
+fn too_large(status: u16, headers: &ResponseHeaders) -> Error {
+    let mut e = Error::invalid_response(
+        "bodyTooLarge",
+        "The response body is larger than 1 MiB, the most this client reads",
+    )
+    .with_may_have_been_created(status == 201 || matches!(status, 500 | 502 | 504));
+    e.status = Some(status);
+    e.request_id = headers.request_id.clone();
+    e
+}
+
+/// Node's undici names failures that happen before a request leaves the machine; a browser says
+/// only "Failed to fetch", which may follow a sent request.
+const NOT_SENT_CODES: [&str; 4] = ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ERR_INVALID_URL"];
+
+/// Turns a fetch or body-read failure into an error of the right kind.
+fn failure(cause: AbortCause, timeout_ms: u32, detail: Option<&str>, status: Option<u16>) -> Error {
+    let mut e = match cause {
+        AbortCause::Caller => aborted_error(true),
+        AbortCause::Timeout => {
+            let mut m = String::from("The attempt took longer than timeoutMs (");
+            m.push_str(&timeout_ms.to_string());
+            m.push_str(" ms)");
+            Error::new(ErrorKind::Timeout, m)
+                .with_code("timeout")
+                .with_may_have_been_created(true)
+        }
+        AbortCause::None => {
+            let sent = status.is_some()
+                || !detail.is_some_and(|d| NOT_SENT_CODES.iter().any(|c| d.contains(c)));
+            let mut m = String::from("The request failed on the network");
+            if let Some(d) = detail {
+                m.push_str(": ");
+                m.push_str(d);
+            }
+            Error::new(ErrorKind::Network, m)
+                .with_code("networkError")
+                .with_may_have_been_created(sent)
+        }
+    };
+    e.status = status;
+    e
+}
+
+/// Describes a fetch rejection with its `cause.code` (undici), so [`failure`] can tell whether the
+/// request left.
+pub(crate) fn describe_js_error(error: &JsValue) -> String {
+    let text = |v: &JsValue, key: &str| {
+        Reflect::get(v, &JsValue::from_str(key))
+            .ok()
+            .and_then(|s| s.as_string())
+    };
+    let mut out = text(error, "message").unwrap_or_else(|| String::from("unknown error"));
+    if let Ok(cause) = Reflect::get(error, &JsValue::from_str("cause")) {
+        if let Some(code) = text(&cause, "code") {
+            out.push_str(" (");
+            out.push_str(&code);
+            out.push(')');
+        }
+    }
+    out
+}
+
+/// Waits `millis`, or fails with `aborted` as soon as `signal` fires.
+pub(crate) async fn sleep(millis: u64, signal: Option<&AbortSignal>) -> Result<(), Error> {
+    if signal.is_some_and(|s| s.aborted()) {
+        return Err(aborted_error(false));
+    }
+    let mut timer = None;
+    let mut listener = None;
+    let promise = Promise::new(&mut |resolve: Function, _reject: Function| {
+        let on_time = resolve.clone();
+        timer = Some(Timer::start(millis as f64, move || {
+            let _ = on_time.call1(&JsValue::UNDEFINED, &JsValue::TRUE);
+        }));
+        if let Some(signal) = signal {
+            let resolve = resolve.clone();
+            listener = Some(AbortListener::attach(signal, move || {
+                let _ = resolve.call1(&JsValue::UNDEFINED, &JsValue::FALSE);
+            }));
+        }
+    });
+    let finished_in_time = JsFuture::from(promise)
+        .await
+        .ok()
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false);
+    drop(timer);
+    drop(listener);
+    if finished_in_time {
+        Ok(())
+    } else {
+        Err(aborted_error(false))
+    }
+}
