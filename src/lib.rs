@@ -42,5 +42,8 @@ pub use model::{
 pub use request::Endpoint;
 pub use retry::RetryPolicy;
 
+/// `createTask` for callers that hold JavaScript values: the exported JS function itself.
+#[cfg(target_arch = "wasm32")]
+pub use wasm::bindings::create_task_js;
 #[cfg(target_arch = "wasm32")]
 pub use wasm::client::{create_legacy_task, create_task, CreateTaskOptions, TokenSource};

@@ -1,6 +1,6 @@
 //! From status, headers and body to a task or an [`Error`].
 
-use crate::error::{Error, ErrorKind};
+use crate::error::{Error, ErrorKind, Problem};
 use crate::json::{JsonKind, JsonView};
 use crate::retry::parse_retry_after;
 use crate::schema::Resource;
@@ -197,6 +197,16 @@ fn http_error<V: JsonView>(status: u16, parsed: Option<&V>) -> Error {
             e.client_request_id = str_member(&inner, &["client-request-id"]);
             e.date = str_member(&inner, &["date"]);
         }
+        // `details` (errors.md) lists one error per offending property; they become `problems`.
+        if let Some(details) = envelope.get("details") {
+            for detail in details.items() {
+                let message = str_member(&detail, &["message"]).unwrap_or_default();
+                let field = str_member(&detail, &["target"]).unwrap_or_default();
+                if !message.is_empty() || !field.is_empty() {
+                    e.problems.push(Problem::new(field, message));
+                }
+            }
+        }
     }
     if e.code.is_none() {
         e.code = Some(status_code_name(status).to_owned());
@@ -297,6 +307,13 @@ mod tests {
             let expected_client_id = inner["client-request-id"].as_str().unwrap_or("sent-id");
             assert_eq!(e.client_request_id.as_deref(), Some(expected_client_id));
         }
+    }
+
+    #[test]
+    fn details_become_problems() {
+        let body = r#"{"error":{"code":"BadRequest","message":"m","details":[{"code":"invalidProperty","target":"title","message":"is required"},{"code":"x"},"junk"]}}"#;
+        let e = read(400, &ResponseHeaders::default(), body).unwrap_err();
+        assert_eq!(e.problems, vec![Problem::new("title", "is required")]);
     }
 
     #[test]

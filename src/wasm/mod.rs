@@ -3,7 +3,7 @@
 //! Everything here is glue: each decision is made by the core, which this layer feeds with what it
 //! reads from JavaScript and the network.
 
-pub(crate) mod bindings;
+pub mod bindings;
 pub mod client;
 mod js_json;
 mod transport;
