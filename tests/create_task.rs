@@ -23,7 +23,9 @@ const PLAN_IN_DOCS: &str = "xqQg5FS2LkCp935s-FIFm2QAFkHM";
 fn emulator() -> &'static str {
     match option_env!("GRAPH_EMULATOR_URL") {
         Some(url) => url.trim_end_matches('/'),
-        None => panic!("GRAPH_EMULATOR_URL was not set at compile time: run the suite through .ci/test"),
+        None => {
+            panic!("GRAPH_EMULATOR_URL was not set at compile time: run the suite through .ci/test")
+        }
     }
 }
 
@@ -38,23 +40,42 @@ async fn control(method: &str, path: &str, body: Option<Value>) -> Value {
         _ => Request::post(&url),
     };
     let response = match body {
-        Some(body) => builder.header("Content-Type", "application/json").body(body.to_string()).unwrap().send().await,
+        Some(body) => {
+            builder
+                .header("Content-Type", "application/json")
+                .body(body.to_string())
+                .unwrap()
+                .send()
+                .await
+        }
         None => builder.send().await,
     }
     .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
     let text = response.text().await.unwrap();
-    assert!(response.ok(), "{method} {path} answered {}: {text}", response.status());
+    assert!(
+        response.ok(),
+        "{method} {path} answered {}: {text}",
+        response.status()
+    );
     serde_json::from_str(&text).unwrap_or(Value::Null)
 }
 
 /// A fresh plan of this test's own, so tests can count tasks per plan.
 async fn new_plan(title: &str) -> (String, String) {
     let plan = control("POST", "/_emulator/plans", Some(json!({ "title": title }))).await;
-    (plan["id"].as_str().unwrap().to_owned(), plan["buckets"][0]["id"].as_str().unwrap().to_owned())
+    (
+        plan["id"].as_str().unwrap().to_owned(),
+        plan["buckets"][0]["id"].as_str().unwrap().to_owned(),
+    )
 }
 
 async fn received(client_request_id: &str) -> Vec<Value> {
-    let v = control("GET", &format!("/_emulator/requests?clientRequestId={client_request_id}"), None).await;
+    let v = control(
+        "GET",
+        &format!("/_emulator/requests?clientRequestId={client_request_id}"),
+        None,
+    )
+    .await;
     v.as_array().cloned().unwrap_or_default()
 }
 
@@ -72,7 +93,10 @@ fn unique(prefix: &str) -> String {
     for b in &mut bytes {
         *b = (js_sys::Math::random() * 256.0) as u8;
     }
-    format!("{prefix}-{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>())
+    format!(
+        "{prefix}-{}",
+        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -108,7 +132,11 @@ fn options(extra: Value) -> JsValue {
 fn legacy_options(endpoint: &str, extra: Value) -> JsValue {
     let o = options(extra);
     set(&o, "endpoint", &JsValue::from_str(endpoint));
-    set(&o, "baseUrl", &JsValue::from_str(&format!("{}/beta", emulator())));
+    set(
+        &o,
+        "baseUrl",
+        &JsValue::from_str(&format!("{}/beta", emulator())),
+    );
     o
 }
 
@@ -129,7 +157,10 @@ impl Failure {
         get(&self.0, "mayHaveBeenCreated").as_bool().unwrap()
     }
     fn problems(&self) -> Vec<Value> {
-        to_json(&get(&self.0, "problems")).as_array().cloned().unwrap()
+        to_json(&get(&self.0, "problems"))
+            .as_array()
+            .cloned()
+            .unwrap()
     }
 }
 
@@ -139,7 +170,10 @@ async fn create(task: Value, options: JsValue) -> Result<Value, Failure> {
 
 async fn create_js(task: JsValue, options: JsValue) -> Result<JsValue, Failure> {
     create_task_js(task, options).await.map_err(|e| {
-        assert!(e.is_instance_of::<js_sys::Error>(), "rejected with a non-Error: {e:?}");
+        assert!(
+            e.is_instance_of::<js_sys::Error>(),
+            "rejected with a non-Error: {e:?}"
+        );
         assert_eq!(get(&e, "name").as_string().as_deref(), Some("GraphError"));
         Failure(e)
     })
@@ -165,7 +199,13 @@ async fn sleep(millis: f64) {
 fn is_uuid_v4(id: &str) -> bool {
     let b = id.as_bytes();
     id.len() == 36
-        && b.iter().enumerate().all(|(i, c)| if matches!(i, 8 | 13 | 18 | 23) { *c == b'-' } else { c.is_ascii_hexdigit() })
+        && b.iter().enumerate().all(|(i, c)| {
+            if matches!(i, 8 | 13 | 18 | 23) {
+                *c == b'-'
+            } else {
+                c.is_ascii_hexdigit()
+            }
+        })
         && b[14] == b'4'
         && matches!(b[19], b'8' | b'9' | b'a' | b'b')
 }
@@ -176,9 +216,19 @@ fn jwt(oid: &str, name: &str) -> String {
         let text = v.to_string();
         let encoded = js_sys::global().unchecked_into::<Object>();
         let btoa: Function = get(&encoded, "btoa").unchecked_into();
-        btoa.call1(&JsValue::NULL, &JsValue::from_str(&text)).unwrap().as_string().unwrap().replace('+', "-").replace('/', "_").replace('=', "")
+        btoa.call1(&JsValue::NULL, &JsValue::from_str(&text))
+            .unwrap()
+            .as_string()
+            .unwrap()
+            .replace('+', "-")
+            .replace('/', "_")
+            .replace('=', "")
     };
-    format!("{}.{}.sig", b64(json!({ "alg": "none", "typ": "JWT" })), b64(json!({ "oid": oid, "name": name })))
+    format!(
+        "{}.{}.sig",
+        b64(json!({ "alg": "none", "typ": "JWT" })),
+        b64(json!({ "oid": oid, "name": name }))
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -192,7 +242,9 @@ async fn planner_endpoint_sends_exactly_the_documented_request() {
         "planId": plan, "bucketId": bucket, "title": "Update client list",
         "assignments": { "fbab97d0-4932-4511-b675-204639209557": {} }
     });
-    let created = create(task, options(json!({ "clientRequestId": crid }))).await.unwrap_or_else(|f| panic!("{:?}", f.0));
+    let created = create(task, options(json!({ "clientRequestId": crid })))
+        .await
+        .unwrap_or_else(|f| panic!("{:?}", f.0));
     let seen = received(&crid).await;
     assert_eq!(seen.len(), 1);
     let r = &seen[0];
@@ -216,50 +268,83 @@ async fn planner_endpoint_sends_exactly_the_documented_request() {
     assert_eq!(created["planId"], plan.as_str());
     assert_eq!(created["id"].as_str().unwrap().len(), 28);
     assert!(created["@odata.etag"].is_string());
-    assert!(created["assignments"]["fbab97d0-4932-4511-b675-204639209557"]["assignedDateTime"].is_string());
+    assert!(
+        created["assignments"]["fbab97d0-4932-4511-b675-204639209557"]["assignedDateTime"]
+            .is_string()
+    );
 }
 
 #[wasm_bindgen_test]
 async fn the_callers_task_object_is_not_modified() {
     let task = js(json!({ "planId": PLAN_IN_DOCS, "title": "t", "assignments": { "u1": {} } }));
     let before = to_json(&task);
-    create_js(task.clone(), options(json!({}))).await.unwrap_or_else(|f| panic!("{:?}", f.0));
+    create_js(task.clone(), options(json!({})))
+        .await
+        .unwrap_or_else(|f| panic!("{:?}", f.0));
     assert_eq!(to_json(&task), before);
 }
 
 #[wasm_bindgen_test]
 async fn me_endpoint() {
     let crid = unique("me");
-    let created = create(json!({ "title": "legacy me" }), legacy_options("me", json!({ "clientRequestId": crid }))).await.unwrap_or_else(|f| panic!("{:?}", f.0));
+    let created = create(
+        json!({ "title": "legacy me" }),
+        legacy_options("me", json!({ "clientRequestId": crid })),
+    )
+    .await
+    .unwrap_or_else(|f| panic!("{:?}", f.0));
     let seen = received(&crid).await;
     assert_eq!(seen.len(), 1);
     assert_eq!(seen[0]["path"], "/beta/me/tasks");
     assert_eq!(created["title"], "legacy me");
-    assert!(created["createdBy"].is_string(), "the 2015 task names people by id: {created}");
+    assert!(
+        created["createdBy"].is_string(),
+        "the 2015 task names people by id: {created}"
+    );
 }
 
 #[wasm_bindgen_test]
 async fn created_by_user_endpoint() {
     let crid = unique("cbu");
-    create(json!({ "title": "legacy drive" }), legacy_options("createdByUser", json!({ "clientRequestId": crid }))).await.unwrap_or_else(|f| panic!("{:?}", f.0));
-    assert_eq!(received(&crid).await[0]["path"], "/beta/drive/root/createdByUser/tasks");
+    create(
+        json!({ "title": "legacy drive" }),
+        legacy_options("createdByUser", json!({ "clientRequestId": crid })),
+    )
+    .await
+    .unwrap_or_else(|f| panic!("{:?}", f.0));
+    assert_eq!(
+        received(&crid).await[0]["path"],
+        "/beta/drive/root/createdByUser/tasks"
+    );
 }
 
 #[wasm_bindgen_test]
 async fn user_endpoint_sends_the_user_id_as_one_segment() {
     for (user_id, encoded) in [
-        ("fbab97d0-4932-4511-b675-204639209557", "fbab97d0-4932-4511-b675-204639209557"),
+        (
+            "fbab97d0-4932-4511-b675-204639209557",
+            "fbab97d0-4932-4511-b675-204639209557",
+        ),
         ("a/b?c#d", "a%2Fb%3Fc%23d"),
         ("..", "%2E%2E"),
         ("100%", "100%25"),
         ("Zoë 東京", "Zo%C3%AB%20%E6%9D%B1%E4%BA%AC"),
     ] {
         let crid = unique("user");
-        let o = legacy_options("user", json!({ "clientRequestId": crid, "userId": user_id }));
-        create(json!({ "title": "for a user" }), o).await.unwrap_or_else(|f| panic!("{user_id}: {:?}", f.0));
+        let o = legacy_options(
+            "user",
+            json!({ "clientRequestId": crid, "userId": user_id }),
+        );
+        create(json!({ "title": "for a user" }), o)
+            .await
+            .unwrap_or_else(|f| panic!("{user_id}: {:?}", f.0));
         let seen = received(&crid).await;
         assert_eq!(seen.len(), 1, "{user_id}");
-        assert_eq!(seen[0]["path"], format!("/beta/users/{encoded}/tasks"), "{user_id}");
+        assert_eq!(
+            seen[0]["path"],
+            format!("/beta/users/{encoded}/tasks"),
+            "{user_id}"
+        );
         assert_eq!(seen[0]["params"]["userId"], user_id, "{user_id}");
     }
 }
@@ -270,7 +355,11 @@ async fn user_endpoint_sends_the_user_id_as_one_segment() {
 #[wasm_bindgen_test]
 async fn get_access_token_sync_and_async() {
     let o = options(json!({}));
-    Reflect::delete_property(o.unchecked_ref::<Object>(), &JsValue::from_str("accessToken")).unwrap();
+    Reflect::delete_property(
+        o.unchecked_ref::<Object>(),
+        &JsValue::from_str("accessToken"),
+    )
+    .unwrap();
     let calls = Rc::new(Cell::new(0));
     let counter = calls.clone();
     let sync_provider = Closure::<dyn FnMut() -> JsValue>::new(move || {
@@ -278,7 +367,9 @@ async fn get_access_token_sync_and_async() {
         JsValue::from_str(&jwt("sync-user-oid", "Sync User"))
     });
     set(&o, "getAccessToken", sync_provider.as_ref());
-    let created = create(planner_task(PLAN_IN_DOCS, "sync token"), o.clone()).await.unwrap_or_else(|f| panic!("{:?}", f.0));
+    let created = create(planner_task(PLAN_IN_DOCS, "sync token"), o.clone())
+        .await
+        .unwrap_or_else(|f| panic!("{:?}", f.0));
     assert_eq!(created["createdBy"]["user"]["id"], "sync-user-oid");
     assert_eq!(calls.get(), 1);
 
@@ -286,13 +377,19 @@ async fn get_access_token_sync_and_async() {
         Promise::resolve(&JsValue::from_str(&jwt("async-user-oid", "Async User"))).into()
     });
     set(&o, "getAccessToken", async_provider.as_ref());
-    let created = create(planner_task(PLAN_IN_DOCS, "async token"), o.clone()).await.unwrap_or_else(|f| panic!("{:?}", f.0));
+    let created = create(planner_task(PLAN_IN_DOCS, "async token"), o.clone())
+        .await
+        .unwrap_or_else(|f| panic!("{:?}", f.0));
     assert_eq!(created["createdBy"]["user"]["id"], "async-user-oid");
     assert_eq!(created["createdBy"]["user"]["displayName"], "Async User");
 
-    let failing = Closure::<dyn FnMut() -> JsValue>::new(move || Promise::reject(&js_sys::Error::new("no session").into()).into());
+    let failing = Closure::<dyn FnMut() -> JsValue>::new(move || {
+        Promise::reject(&js_sys::Error::new("no session").into()).into()
+    });
     set(&o, "getAccessToken", failing.as_ref());
-    let f = create(planner_task(PLAN_IN_DOCS, "no token"), o).await.unwrap_err();
+    let f = create(planner_task(PLAN_IN_DOCS, "no token"), o)
+        .await
+        .unwrap_err();
     assert_eq!(f.kind(), "config");
     assert_eq!(f.str("code").as_deref(), Some("tokenProviderFailed"));
 }
@@ -300,15 +397,23 @@ async fn get_access_token_sync_and_async() {
 #[wasm_bindgen_test]
 async fn workbook_session_and_client_request_ids_given_and_generated() {
     let crid = unique("given");
-    create(planner_task(PLAN_IN_DOCS, "ids"), options(json!({ "clientRequestId": crid, "workbookSessionId": "session-42" })))
-        .await
-        .unwrap_or_else(|f| panic!("{:?}", f.0));
+    create(
+        planner_task(PLAN_IN_DOCS, "ids"),
+        options(json!({ "clientRequestId": crid, "workbookSessionId": "session-42" })),
+    )
+    .await
+    .unwrap_or_else(|f| panic!("{:?}", f.0));
     let r = &received(&crid).await[0];
     assert_eq!(r["headers"]["workbook-session-id"], "session-42");
 
     // Generated: a UUID v4, visible to the caller through an error's clientRequestId.
     fault(json!([{ "status": 404 }])).await;
-    let f = create(planner_task(PLAN_IN_DOCS, "generated id"), options(json!({ "retry": false }))).await.unwrap_err();
+    let f = create(
+        planner_task(PLAN_IN_DOCS, "generated id"),
+        options(json!({ "retry": false })),
+    )
+    .await
+    .unwrap_err();
     let generated = f.str("clientRequestId").unwrap();
     assert!(is_uuid_v4(&generated), "{generated}");
     let seen = received(&generated).await;
@@ -330,12 +435,24 @@ async fn the_resolved_task_holds_every_property_sent_unknown_ones_too() {
         "createdBy": { "user": { "id": "u", "displayName": "U" }, "application": null }
     });
     fault(json!([{ "status": 201, "body": served.to_string(), "clientRequestId": crid }])).await;
-    let created = create(planner_task(PLAN_IN_DOCS, "props"), options(json!({ "clientRequestId": crid }))).await.unwrap_or_else(|f| panic!("{:?}", f.0));
+    let created = create(
+        planner_task(PLAN_IN_DOCS, "props"),
+        options(json!({ "clientRequestId": crid })),
+    )
+    .await
+    .unwrap_or_else(|f| panic!("{:?}", f.0));
     assert_eq!(created, served);
 
     // And a real create: what the client resolved is what the emulator stores.
-    let created = create(planner_task(PLAN_IN_DOCS, "stored"), options(json!({}))).await.unwrap_or_else(|f| panic!("{:?}", f.0));
-    let stored = control("GET", &format!("/v1.0/planner/tasks/{}", created["id"].as_str().unwrap()), None).await;
+    let created = create(planner_task(PLAN_IN_DOCS, "stored"), options(json!({})))
+        .await
+        .unwrap_or_else(|f| panic!("{:?}", f.0));
+    let stored = control(
+        "GET",
+        &format!("/v1.0/planner/tasks/{}", created["id"].as_str().unwrap()),
+        None,
+    )
+    .await;
     for (key, value) in stored.as_object().unwrap() {
         if key != "@odata.context" {
             assert_eq!(&created[key], value, "{key}");
@@ -350,16 +467,29 @@ async fn the_resolved_task_holds_every_property_sent_unknown_ones_too() {
 #[wasm_bindgen_test]
 async fn server_400_carries_its_problems() {
     let (_, other_bucket) = new_plan("other").await;
-    let f = create(json!({ "planId": PLAN_IN_DOCS, "bucketId": other_bucket, "title": "wrong bucket" }), options(json!({}))).await.unwrap_err();
+    let f = create(
+        json!({ "planId": PLAN_IN_DOCS, "bucketId": other_bucket, "title": "wrong bucket" }),
+        options(json!({})),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(f.kind(), "http");
     assert_eq!(f.status(), Some(400.0));
     assert!(!f.may_have_been_created());
     assert!(f.str("requestId").is_some());
     assert!(f.str("body").unwrap().contains("\"error\""));
 
-    let f = create(json!({ "planId": "not-a-planner-id", "title": "bad id" }), options(json!({}))).await.unwrap_err();
+    let f = create(
+        json!({ "planId": "not-a-planner-id", "title": "bad id" }),
+        options(json!({})),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(f.status(), Some(400.0));
-    assert!(!f.problems().is_empty(), "the emulator's details become problems");
+    assert!(
+        !f.problems().is_empty(),
+        "the emulator's details become problems"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -372,41 +502,81 @@ async fn status_errors_401_403_404_413_415() {
     ]))
     .await;
     let o = options(json!({ "clientRequestId": crid, "retry": false }));
-    let f = create(planner_task(PLAN_IN_DOCS, "401"), o.clone()).await.unwrap_err();
+    let f = create(planner_task(PLAN_IN_DOCS, "401"), o.clone())
+        .await
+        .unwrap_err();
     assert_eq!((f.kind().as_str(), f.status()), ("http", Some(401.0)));
     assert_eq!(f.str("code").as_deref(), Some("InvalidAuthenticationToken"));
-    let f = create(planner_task(PLAN_IN_DOCS, "403"), o.clone()).await.unwrap_err();
+    let f = create(planner_task(PLAN_IN_DOCS, "403"), o.clone())
+        .await
+        .unwrap_err();
     assert_eq!(f.status(), Some(403.0));
     assert_eq!(f.str("code").as_deref(), Some("MaximumTasksInProject"));
-    let f = create(planner_task(PLAN_IN_DOCS, "415"), o).await.unwrap_err();
+    let f = create(planner_task(PLAN_IN_DOCS, "415"), o)
+        .await
+        .unwrap_err();
     assert_eq!(f.status(), Some(415.0));
 
     // 404 and 413 come from the emulator's own rules.
-    let f = create(planner_task("AAAAAAAAAAAAAAAAAAAAAAAAAAAA", "unknown plan"), options(json!({}))).await.unwrap_err();
+    let f = create(
+        planner_task("AAAAAAAAAAAAAAAAAAAAAAAAAAAA", "unknown plan"),
+        options(json!({})),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(f.status(), Some(404.0));
-    let f = create(planner_task(PLAN_IN_DOCS, &"x".repeat(1_100_000)), options(json!({}))).await.unwrap_err();
+    let f = create(
+        planner_task(PLAN_IN_DOCS, &"x".repeat(1_100_000)),
+        options(json!({})),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(f.status(), Some(413.0));
     assert!(!f.may_have_been_created());
 }
 
 #[wasm_bindgen_test]
 async fn hostile_success_bodies_are_invalid_responses() {
-    for body in ["not json", "{\"id\":\"abc\",\"title\":\"cut", "", "[1]", "{\"title\":\"no id\"}", "{\"id\":\"a\",\"priority\":\"high\"}", "{\"error\":{\"code\":\"x\",\"message\":\"y\"}}", "<html><body>proxy</body></html>"] {
+    for body in [
+        "not json",
+        "{\"id\":\"abc\",\"title\":\"cut",
+        "",
+        "[1]",
+        "{\"title\":\"no id\"}",
+        "{\"id\":\"a\",\"priority\":\"high\"}",
+        "{\"error\":{\"code\":\"x\",\"message\":\"y\"}}",
+        "<html><body>proxy</body></html>",
+    ] {
         let crid = unique("hostile");
         fault(json!([{ "status": 201, "body": body, "contentType": "application/json", "clientRequestId": crid }])).await;
-        let f = create(planner_task(PLAN_IN_DOCS, "hostile"), options(json!({ "clientRequestId": crid }))).await.unwrap_err();
+        let f = create(
+            planner_task(PLAN_IN_DOCS, "hostile"),
+            options(json!({ "clientRequestId": crid })),
+        )
+        .await
+        .unwrap_err();
         assert_eq!(f.kind(), "invalidResponse", "{body}");
         assert!(f.may_have_been_created(), "{body}");
     }
     // The module instance is still healthy.
-    create(planner_task(PLAN_IN_DOCS, "after hostile"), options(json!({}))).await.unwrap_or_else(|f| panic!("{:?}", f.0));
+    create(
+        planner_task(PLAN_IN_DOCS, "after hostile"),
+        options(json!({})),
+    )
+    .await
+    .unwrap_or_else(|f| panic!("{:?}", f.0));
 }
 
 #[wasm_bindgen_test]
 async fn a_redirect_is_not_followed() {
     let crid = unique("redirect");
     fault(json!([{ "status": 302, "headers": { "Location": "https://graph.example.invalid/v1.0/planner/tasks" }, "clientRequestId": crid }])).await;
-    let f = create(planner_task(PLAN_IN_DOCS, "redirect"), options(json!({ "clientRequestId": crid }))).await.unwrap_err();
+    let f = create(
+        planner_task(PLAN_IN_DOCS, "redirect"),
+        options(json!({ "clientRequestId": crid })),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(f.kind(), "http");
     assert_eq!(f.str("code").as_deref(), Some("redirectRefused"));
     assert_eq!(received(&crid).await.len(), 1);
@@ -418,13 +588,30 @@ async fn a_redirect_is_not_followed() {
 #[wasm_bindgen_test]
 async fn validation_errors_send_nothing() {
     let crid = unique("invalid");
-    let f = create(json!({ "priority": 11, "percentComplete": 101, "id": "x", "dueDateTime": "tomorrow" }), options(json!({ "clientRequestId": crid })))
-        .await
-        .unwrap_err();
+    let f = create(
+        json!({ "priority": 11, "percentComplete": 101, "id": "x", "dueDateTime": "tomorrow" }),
+        options(json!({ "clientRequestId": crid })),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(f.kind(), "validation");
-    let mut fields: Vec<String> = f.problems().iter().map(|p| p["field"].as_str().unwrap().to_owned()).collect();
+    let mut fields: Vec<String> = f
+        .problems()
+        .iter()
+        .map(|p| p["field"].as_str().unwrap().to_owned())
+        .collect();
     fields.sort();
-    assert_eq!(fields, ["dueDateTime", "id", "percentComplete", "planId", "priority", "title"]);
+    assert_eq!(
+        fields,
+        [
+            "dueDateTime",
+            "id",
+            "percentComplete",
+            "planId",
+            "priority",
+            "title"
+        ]
+    );
     assert!(received(&crid).await.is_empty());
 
     for bad in [JsValue::NULL, JsValue::from_str("task"), js(json!([]))] {
@@ -436,18 +623,28 @@ async fn validation_errors_send_nothing() {
 #[wasm_bindgen_test]
 async fn config_errors_send_nothing() {
     for (extra, code) in [
-        (json!({ "baseUrl": "http://graph.example.com/v1.0" }), "insecureBaseUrl"),
+        (
+            json!({ "baseUrl": "http://graph.example.com/v1.0" }),
+            "insecureBaseUrl",
+        ),
         (json!({ "endpoint": "user" }), "missingUserId"),
         (json!({ "endpoint": "tasks" }), "unknownEndpoint"),
         (json!({ "accessToken": "" }), "missingToken"),
         (json!({ "timeoutMs": -1 }), "invalidOption"),
         (json!({ "retry": "yes" }), "invalidOption"),
     ] {
-        let f = create(planner_task(PLAN_IN_DOCS, "config"), options(extra.clone())).await.unwrap_err();
+        let f = create(planner_task(PLAN_IN_DOCS, "config"), options(extra.clone()))
+            .await
+            .unwrap_err();
         assert_eq!(f.kind(), "config", "{extra}");
         assert_eq!(f.str("code").as_deref(), Some(code), "{extra}");
     }
-    let f = create_js(js(planner_task(PLAN_IN_DOCS, "no options")), JsValue::UNDEFINED).await.unwrap_err();
+    let f = create_js(
+        js(planner_task(PLAN_IN_DOCS, "no options")),
+        JsValue::UNDEFINED,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(f.kind(), "config");
 }
 
@@ -461,7 +658,9 @@ async fn abort_before_the_call_sends_nothing() {
     controller.abort();
     let o = options(json!({ "clientRequestId": crid }));
     set(&o, "signal", &controller.signal());
-    let f = create(planner_task(PLAN_IN_DOCS, "aborted"), o).await.unwrap_err();
+    let f = create(planner_task(PLAN_IN_DOCS, "aborted"), o)
+        .await
+        .unwrap_err();
     assert_eq!(f.kind(), "aborted");
     assert!(!f.may_have_been_created());
     assert!(received(&crid).await.is_empty());
@@ -486,17 +685,32 @@ async fn abort_during_the_call() {
     controller.abort();
     let outcome = JsFuture::from(call).await.unwrap().as_string().unwrap();
     assert_eq!(outcome, "aborted:true");
-    assert!(js_sys::Date::now() - started < 2500.0, "the abort took effect at once, not when the response came");
+    assert!(
+        js_sys::Date::now() - started < 2500.0,
+        "the abort took effect at once, not when the response came"
+    );
 }
 
 #[wasm_bindgen_test]
 async fn timeout_bounds_an_attempt() {
     let crid = unique("timeout");
     fault(json!([{ "status": 201, "delayMs": 3000, "clientRequestId": crid, "body": "{\"id\":\"late\"}" }])).await;
-    let f = create(planner_task(PLAN_IN_DOCS, "slow"), options(json!({ "clientRequestId": crid, "timeoutMs": 300 }))).await.unwrap_err();
+    let f = create(
+        planner_task(PLAN_IN_DOCS, "slow"),
+        options(json!({ "clientRequestId": crid, "timeoutMs": 300 })),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(f.kind(), "timeout");
-    assert!(f.may_have_been_created(), "a timed-out create may have been stored");
-    assert_eq!(received(&crid).await.len(), 1, "a timed-out create is not re-sent");
+    assert!(
+        f.may_have_been_created(),
+        "a timed-out create may have been stored"
+    );
+    assert_eq!(
+        received(&crid).await.len(),
+        1,
+        "a timed-out create is not re-sent"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -508,7 +722,11 @@ async fn throttling_is_retried_after_retry_after_with_a_fresh_token() {
     let crid = unique("throttle");
     fault(json!([{ "status": 429, "retryAfter": 0.3, "clientRequestId": crid }, { "status": 503, "retryAfter": 0.2, "clientRequestId": crid }])).await;
     let o = options(json!({ "clientRequestId": crid }));
-    Reflect::delete_property(o.unchecked_ref::<Object>(), &JsValue::from_str("accessToken")).unwrap();
+    Reflect::delete_property(
+        o.unchecked_ref::<Object>(),
+        &JsValue::from_str("accessToken"),
+    )
+    .unwrap();
     let calls = Rc::new(Cell::new(0));
     let counter = calls.clone();
     let provider = Closure::<dyn FnMut() -> JsValue>::new(move || {
@@ -516,16 +734,29 @@ async fn throttling_is_retried_after_retry_after_with_a_fresh_token() {
         JsValue::from_str(&format!("token-{}", counter.get()))
     });
     set(&o, "getAccessToken", provider.as_ref());
-    let before = control("GET", "/_emulator/stats", None).await["earlyRetries"].as_u64().unwrap();
-    let created = create(planner_task(&plan, "eventually"), o).await.unwrap_or_else(|f| panic!("{:?}", f.0));
+    let before = control("GET", "/_emulator/stats", None).await["earlyRetries"]
+        .as_u64()
+        .unwrap();
+    let created = create(planner_task(&plan, "eventually"), o)
+        .await
+        .unwrap_or_else(|f| panic!("{:?}", f.0));
     assert_eq!(created["title"], "eventually");
-    assert_eq!(calls.get(), 3, "the token is asked for before every attempt");
+    assert_eq!(
+        calls.get(),
+        3,
+        "the token is asked for before every attempt"
+    );
     let seen = received(&crid).await;
     let statuses: Vec<u64> = seen.iter().map(|r| r["status"].as_u64().unwrap()).collect();
     assert_eq!(statuses, [429, 503, 201]);
     let gap = seen[1]["receivedAt"].as_f64().unwrap() - seen[0]["receivedAt"].as_f64().unwrap();
     assert!(gap >= 300.0, "waited Retry-After: {gap} ms");
-    assert_eq!(control("GET", "/_emulator/stats", None).await["earlyRetries"].as_u64().unwrap(), before);
+    assert_eq!(
+        control("GET", "/_emulator/stats", None).await["earlyRetries"]
+            .as_u64()
+            .unwrap(),
+        before
+    );
     assert_eq!(tasks_in_plan(&plan).await, 1);
 }
 
@@ -533,7 +764,12 @@ async fn throttling_is_retried_after_retry_after_with_a_fresh_token() {
 async fn a_wait_longer_than_max_delay_is_an_error_with_retry_after_ms() {
     let crid = unique("long-wait");
     fault(json!([{ "status": 429, "retryAfter": 30, "clientRequestId": crid }])).await;
-    let f = create(planner_task(PLAN_IN_DOCS, "long"), options(json!({ "clientRequestId": crid, "retry": { "maxDelayMs": 1000 } }))).await.unwrap_err();
+    let f = create(
+        planner_task(PLAN_IN_DOCS, "long"),
+        options(json!({ "clientRequestId": crid, "retry": { "maxDelayMs": 1000 } })),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(f.status(), Some(429.0));
     assert_eq!(get(&f.0, "retryAfterMs").as_f64(), Some(30_000.0));
     assert_eq!(received(&crid).await.len(), 1);
@@ -544,11 +780,20 @@ async fn a_gateway_timeout_after_commit_is_never_resent() {
     let (plan, _) = new_plan("after commit").await;
     let crid = unique("commit");
     fault(json!([{ "status": 504, "afterCommit": true, "clientRequestId": crid }])).await;
-    let f = create(planner_task(&plan, "maybe"), options(json!({ "clientRequestId": crid }))).await.unwrap_err();
+    let f = create(
+        planner_task(&plan, "maybe"),
+        options(json!({ "clientRequestId": crid })),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(f.status(), Some(504.0));
     assert!(f.may_have_been_created());
     assert_eq!(received(&crid).await.len(), 1);
-    assert_eq!(tasks_in_plan(&plan).await, 1, "exactly one task, and the caller was told it may exist");
+    assert_eq!(
+        tasks_in_plan(&plan).await,
+        1,
+        "exactly one task, and the caller was told it may exist"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -557,11 +802,18 @@ async fn the_token_never_appears_in_an_error() {
     let crid = unique("leak");
     let echo = format!("{{\"error\":{{\"code\":\"BadRequest\",\"message\":\"bad token {token}\"}},\"echo\":\"Bearer {token}\"}}");
     fault(json!([{ "status": 400, "body": echo, "clientRequestId": crid }])).await;
-    let f = create(planner_task(PLAN_IN_DOCS, "leak"), options(json!({ "clientRequestId": crid, "accessToken": token }))).await.unwrap_err();
+    let f = create(
+        planner_task(PLAN_IN_DOCS, "leak"),
+        options(json!({ "clientRequestId": crid, "accessToken": token })),
+    )
+    .await
+    .unwrap_err();
     let everything = format!(
         "{} {} {}",
         to_json(&f.0),
-        JsValue::from(f.0.unchecked_ref::<js_sys::Error>().to_string()).as_string().unwrap(),
+        JsValue::from(f.0.unchecked_ref::<js_sys::Error>().to_string())
+            .as_string()
+            .unwrap(),
         f.str("body").unwrap()
     );
     assert!(!everything.contains(token), "{everything}");
@@ -578,11 +830,19 @@ async fn two_hundred_concurrent_creates() {
     for i in 0..200 {
         let task = planner_task(&plan, &format!("concurrent {i}"));
         calls.push(&wasm_bindgen_futures::future_to_promise(async move {
-            create(task, options(json!({}))).await.map(|t| JsValue::from_str(t["id"].as_str().unwrap())).map_err(|f| f.0)
+            create(task, options(json!({})))
+                .await
+                .map(|t| JsValue::from_str(t["id"].as_str().unwrap()))
+                .map_err(|f| f.0)
         }));
     }
-    let ids = JsFuture::from(Promise::all(&calls)).await.unwrap_or_else(|e| panic!("a create failed: {e:?}"));
-    let mut ids: Vec<String> = js_sys::Array::from(&ids).iter().map(|v| v.as_string().unwrap()).collect();
+    let ids = JsFuture::from(Promise::all(&calls))
+        .await
+        .unwrap_or_else(|e| panic!("a create failed: {e:?}"));
+    let mut ids: Vec<String> = js_sys::Array::from(&ids)
+        .iter()
+        .map(|v| v.as_string().unwrap())
+        .collect();
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), 200);
@@ -594,7 +854,10 @@ async fn two_hundred_concurrent_creates() {
 
 #[wasm_bindgen_test]
 async fn rust_api_creates_typed_tasks() {
-    use graph_tasks::{create_legacy_task, create_task, CreateTaskOptions, Endpoint, ErrorKind, LegacyTask, PlannerAssignments, PlannerTask};
+    use graph_tasks::{
+        create_legacy_task, create_task, CreateTaskOptions, Endpoint, ErrorKind, LegacyTask,
+        PlannerAssignments, PlannerTask,
+    };
 
     let mut options = CreateTaskOptions::new("dev-token", Endpoint::Planner);
     options.base_url = Some(format!("{}/v1.0", emulator()));
@@ -607,7 +870,10 @@ async fn rust_api_creates_typed_tasks() {
     assert_eq!(created.title.as_deref(), Some("typed"));
     assert_eq!(created.priority, Some(3));
     assert_eq!(created.id.as_deref().map(str::len), Some(28));
-    assert!(created.additional_properties.contains_key("@odata.context"), "unknown properties reach Rust callers too");
+    assert!(
+        created.additional_properties.contains_key("@odata.context"),
+        "unknown properties reach Rust callers too"
+    );
     let assignment = &created.assignments.unwrap().0["fbab97d0-4932-4511-b675-204639209557"];
     assert!(assignment.assigned_by.is_some());
 
@@ -618,7 +884,9 @@ async fn rust_api_creates_typed_tasks() {
 
     let mut options = CreateTaskOptions::new("dev-token", Endpoint::Me);
     options.base_url = Some(format!("{}/beta", emulator()));
-    let created = create_legacy_task(&LegacyTask::new("typed legacy"), &options).await.unwrap();
+    let created = create_legacy_task(&LegacyTask::new("typed legacy"), &options)
+        .await
+        .unwrap();
     assert_eq!(created.title.as_deref(), Some("typed legacy"));
     assert!(created.created_by.is_some());
 }
