@@ -15,9 +15,7 @@ pub struct Instant {
 impl Instant {
     /// Milliseconds since the epoch (fraction truncated).
     pub fn unix_millis(self) -> i64 {
-        self.unix_seconds
-            .saturating_mul(1000)
-            .saturating_add((self.picos / 1_000_000_000) as i64)
+        self.unix_seconds.saturating_mul(1000).saturating_add((self.picos / 1_000_000_000) as i64)
     }
 }
 
@@ -63,10 +61,7 @@ struct Cursor<'a> {
 
 impl<'a> Cursor<'a> {
     fn new(text: &'a str) -> Self {
-        Cursor {
-            bytes: text.as_bytes(),
-            at: 0,
-        }
+        Cursor { bytes: text.as_bytes(), at: 0 }
     }
 
     fn digits(&mut self, min: usize, max: usize) -> Option<(u64, usize)> {
@@ -165,12 +160,8 @@ pub fn parse_datetime_offset(text: &str) -> Option<Instant> {
         return None;
     }
     let days = days_from_civil(year, month, day);
-    let unix_seconds =
-        days * 86_400 + i64::from(hour * 3600 + minute * 60 + second) - offset_seconds;
-    Some(Instant {
-        unix_seconds,
-        picos,
-    })
+    let unix_seconds = days * 86_400 + i64::from(hour * 3600 + minute * 60 + second) - offset_seconds;
+    Some(Instant { unix_seconds, picos })
 }
 
 /// Parses an `Edm.Date`: `YYYY-MM-DD`.
@@ -180,9 +171,8 @@ pub fn parse_date(text: &str) -> Option<(i64, u32, u32)> {
     c.done().then_some(date)
 }
 
-const MONTHS: [&[u8; 3]; 12] = [
-    b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec",
-];
+const MONTHS: [&[u8; 3]; 12] =
+    [b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec"];
 
 /// Parses an HTTP date in the IMF-fixdate form (`Sun, 06 Nov 1994 08:49:37 GMT`, RFC 9110 §5.6.7),
 /// the only form a sender may generate today.
@@ -203,21 +193,12 @@ pub fn parse_http_date(text: &str) -> Option<Instant> {
     let minute = c.fixed(2)?;
     c.byte(b':')?;
     let second = c.fixed(2)?;
-    if c.rest() != b" GMT"
-        || hour > 23
-        || minute > 59
-        || second > 60
-        || day == 0
-        || day > days_in_month(year, month)
-    {
+    if c.rest() != b" GMT" || hour > 23 || minute > 59 || second > 60 || day == 0 || day > days_in_month(year, month) {
         return None;
     }
-    let unix_seconds = days_from_civil(year, month, day) * 86_400
-        + i64::from(hour * 3600 + minute * 60 + second.min(59));
-    Some(Instant {
-        unix_seconds,
-        picos: 0,
-    })
+    let unix_seconds =
+        days_from_civil(year, month, day) * 86_400 + i64::from(hour * 3600 + minute * 60 + second.min(59));
+    Some(Instant { unix_seconds, picos: 0 })
 }
 
 fn push_padded(out: &mut String, value: u64, width: usize) {

@@ -48,10 +48,7 @@ pub struct Problem {
 impl Problem {
     /// A problem with `field`.
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Problem {
-            field: field.into(),
-            message: message.into(),
-        }
+        Problem { field: field.into(), message: message.into() }
     }
 }
 
@@ -212,10 +209,7 @@ mod tests {
             Problem::new("priority", "must be between 0 and 10"),
         ]);
         assert_eq!(e.kind, ErrorKind::Validation);
-        assert_eq!(
-            e.message,
-            "The task was not sent: title: is required; priority: must be between 0 and 10"
-        );
+        assert_eq!(e.message, "The task was not sent: title: is required; priority: must be between 0 and 10");
         assert_eq!(e.problems.len(), 2);
     }
 }

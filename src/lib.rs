@@ -17,9 +17,6 @@
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
-// `Error` is large (every field JS may branch on), but it only travels on the failure path of a call
-// that waits on the network; boxing it would cost an allocation for nothing.
-#![allow(clippy::result_large_err)]
 
 pub mod datetime;
 pub mod error;
@@ -36,8 +33,8 @@ mod wasm;
 
 pub use error::{Error, ErrorKind, Problem};
 pub use model::{
-    IdentitySet, LegacyTask, PlannerAppliedCategories, PlannerAssignment, PlannerAssignments,
-    PlannerPreviewType, PlannerTask,
+    IdentitySet, LegacyTask, PlannerAppliedCategories, PlannerAssignment, PlannerAssignments, PlannerPreviewType,
+    PlannerTask,
 };
 pub use request::Endpoint;
 pub use retry::RetryPolicy;

@@ -29,11 +29,11 @@ impl Endpoint {
             "me" => Ok(Endpoint::Me),
             "createdByUser" => Ok(Endpoint::CreatedByUser),
             "user" => match user_id {
+                // URL parsers collapse "." and ".." segments, encoded or not (WHATWG URL reads %2E as a
+                // dot), so such an id would post to another endpoint: refuse it.
+                Some("." | "..") => Err(Error::config("invalidUserId", "userId cannot be \".\" or \"..\"")),
                 Some(id) if !id.is_empty() => Ok(Endpoint::User(id.to_owned())),
-                _ => Err(Error::config(
-                    "missingUserId",
-                    "endpoint \"user\" needs a non-empty userId",
-                )),
+                _ => Err(Error::config("missingUserId", "endpoint \"user\" needs a non-empty userId")),
             },
             _ => Err(Error::config(
                 "unknownEndpoint",
@@ -75,14 +75,12 @@ impl Endpoint {
 }
 
 /// Appends `segment` percent-encoded so that it stays one path segment: everything but RFC 3986's
-/// unreserved characters is encoded, so `/`, `?`, `#`, `%` and non-ASCII cannot change the URL's shape,
-/// and `.`/`..` (which URL parsers collapse) are encoded as `%2E`.
+/// unreserved characters is encoded, so `/`, `?`, `#`, `%` and non-ASCII cannot change the URL's shape.
+/// The segments `.` and `..` cannot be protected this way and are refused by [`Endpoint::from_name`].
 pub fn push_path_segment(out: &mut String, segment: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let dots_only = segment.bytes().all(|b| b == b'.');
     for b in segment.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'~') || (b == b'.' && !dots_only)
-        {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'~' | b'.') {
             out.push(char::from(b));
         } else {
             out.push('%');
@@ -109,16 +107,10 @@ pub fn checked_base_url(base: &str) -> Result<String, Error> {
     };
     let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
     if authority.is_empty() || authority.contains('@') {
-        return Err(Error::config(
-            "invalidBaseUrl",
-            "baseUrl must name a host and carry no user name or password",
-        ));
+        return Err(Error::config("invalidBaseUrl", "baseUrl must name a host and carry no user name or password"));
     }
     if rest.contains(['?', '#']) {
-        return Err(Error::config(
-            "invalidBaseUrl",
-            "baseUrl must not carry a query or fragment",
-        ));
+        return Err(Error::config("invalidBaseUrl", "baseUrl must not carry a query or fragment"));
     }
     if !scheme_ok && !is_loopback_authority(authority) {
         return Err(Error::config(
@@ -133,9 +125,7 @@ fn is_loopback_authority(authority: &str) -> bool {
     let host = if let Some(v6) = authority.strip_prefix('[') {
         match v6.split_once(']') {
             Some((host, "")) => return host == "::1",
-            Some((host, port)) => {
-                return host == "::1" && port.strip_prefix(':').is_some_and(is_port)
-            }
+            Some((host, port)) => return host == "::1" && port.strip_prefix(':').is_some_and(is_port),
             None => return false,
         }
     } else {
@@ -151,9 +141,7 @@ fn is_loopback_authority(authority: &str) -> bool {
     let octets: Vec<&str> = host.split('.').collect();
     octets.len() == 4
         && octets.first() == Some(&"127")
-        && octets
-            .iter()
-            .all(|o| !o.is_empty() && o.len() <= 3 && o.parse::<u8>().is_ok())
+        && octets.iter().all(|o| !o.is_empty() && o.len() <= 3 && o.parse::<u8>().is_ok())
 }
 
 fn is_port(text: &str) -> bool {
@@ -166,10 +154,7 @@ pub fn check_token(token: &str) -> Result<(), Error> {
         return Err(Error::config("missingToken", "the access token is empty"));
     }
     if !token.bytes().all(|b| (0x21..=0x7e).contains(&b)) {
-        return Err(Error::config(
-            "invalidToken",
-            "the access token holds characters a bearer token cannot have",
-        ));
+        return Err(Error::config("invalidToken", "the access token holds characters a bearer token cannot have"));
     }
     Ok(())
 }
@@ -230,12 +215,7 @@ pub fn build_create_request(
     options: &RequestOptions,
     random: impl FnOnce() -> [u8; 16],
 ) -> Result<CreateRequest, Error> {
-    let base = checked_base_url(
-        options
-            .base_url
-            .as_deref()
-            .unwrap_or(endpoint.default_base()),
-    )?;
+    let base = checked_base_url(options.base_url.as_deref().unwrap_or(endpoint.default_base()))?;
     let client_request_id = match &options.client_request_id {
         Some(id) => {
             check_header_value("clientRequestId", id)?;
@@ -254,11 +234,7 @@ pub fn build_create_request(
     }
     let mut url = base;
     url.push_str(&endpoint.path());
-    Ok(CreateRequest {
-        url,
-        client_request_id,
-        headers,
-    })
+    Ok(CreateRequest { url, client_request_id, headers })
 }
 
 /// `Bearer <token>`.
@@ -280,50 +256,27 @@ mod tests {
 
     #[test]
     fn endpoints_and_default_bases() {
-        let req =
-            build_create_request(&Endpoint::Planner, &RequestOptions::default(), zeros).unwrap();
+        let req = build_create_request(&Endpoint::Planner, &RequestOptions::default(), zeros).unwrap();
         assert_eq!(req.url, "https://graph.microsoft.com/v1.0/planner/tasks");
         let req = build_create_request(&Endpoint::Me, &RequestOptions::default(), zeros).unwrap();
         assert_eq!(req.url, "https://graph.microsoft.com/beta/me/tasks");
-        let req = build_create_request(&Endpoint::CreatedByUser, &RequestOptions::default(), zeros)
-            .unwrap();
-        assert_eq!(
-            req.url,
-            "https://graph.microsoft.com/beta/drive/root/createdByUser/tasks"
-        );
-        let req = build_create_request(
-            &Endpoint::User("ab@c.com".into()),
-            &RequestOptions::default(),
-            zeros,
-        )
-        .unwrap();
-        assert_eq!(
-            req.url,
-            "https://graph.microsoft.com/beta/users/ab%40c.com/tasks"
-        );
+        let req = build_create_request(&Endpoint::CreatedByUser, &RequestOptions::default(), zeros).unwrap();
+        assert_eq!(req.url, "https://graph.microsoft.com/beta/drive/root/createdByUser/tasks");
+        let req = build_create_request(&Endpoint::User("ab@c.com".into()), &RequestOptions::default(), zeros).unwrap();
+        assert_eq!(req.url, "https://graph.microsoft.com/beta/users/ab%40c.com/tasks");
     }
 
     #[test]
     fn endpoint_names() {
         assert_eq!(Endpoint::from_name(None, None).unwrap(), Endpoint::Planner);
-        assert_eq!(
-            Endpoint::from_name(Some("user"), Some("u")).unwrap(),
-            Endpoint::User("u".into())
-        );
-        assert_eq!(
-            Endpoint::from_name(Some("user"), None).unwrap_err().kind,
-            ErrorKind::Config
-        );
-        assert_eq!(
-            Endpoint::from_name(Some("user"), Some(""))
-                .unwrap_err()
-                .kind,
-            ErrorKind::Config
-        );
-        assert_eq!(
-            Endpoint::from_name(Some("tasks"), None).unwrap_err().kind,
-            ErrorKind::Config
-        );
+        assert_eq!(Endpoint::from_name(Some("user"), Some("u")).unwrap(), Endpoint::User("u".into()));
+        assert_eq!(Endpoint::from_name(Some("user"), None).unwrap_err().kind, ErrorKind::Config);
+        assert_eq!(Endpoint::from_name(Some("user"), Some("")).unwrap_err().kind, ErrorKind::Config);
+        assert_eq!(Endpoint::from_name(Some("tasks"), None).unwrap_err().kind, ErrorKind::Config);
+        for dots in [".", ".."] {
+            let e = Endpoint::from_name(Some("user"), Some(dots)).unwrap_err();
+            assert_eq!(e.code.as_deref(), Some("invalidUserId"));
+        }
     }
 
     #[test]
@@ -331,8 +284,8 @@ mod tests {
         let cases = [
             ("a/b", "a%2Fb"),
             ("a?b#c", "a%3Fb%23c"),
-            ("..", "%2E%2E"),
-            (".", "%2E"),
+            ("...", "..."),
+            ("a..b", "a..b"),
             ("a.b", "a.b"),
             ("100%", "100%25"),
             ("Zoë 東京", "Zo%C3%AB%20%E6%9D%B1%E4%BA%AC"),
@@ -348,20 +301,9 @@ mod tests {
 
     #[test]
     fn base_urls() {
-        assert_eq!(
-            checked_base_url("https://graph.microsoft.com/v1.0/").unwrap(),
-            "https://graph.microsoft.com/v1.0"
-        );
-        assert_eq!(
-            checked_base_url("HTTPS://graph.microsoft.com/beta").unwrap(),
-            "HTTPS://graph.microsoft.com/beta"
-        );
-        for ok in [
-            "http://127.0.0.1:8787/v1.0",
-            "http://localhost/v1.0",
-            "http://[::1]:9/beta",
-            "http://127.255.0.3",
-        ] {
+        assert_eq!(checked_base_url("https://graph.microsoft.com/v1.0/").unwrap(), "https://graph.microsoft.com/v1.0");
+        assert_eq!(checked_base_url("HTTPS://graph.microsoft.com/beta").unwrap(), "HTTPS://graph.microsoft.com/beta");
+        for ok in ["http://127.0.0.1:8787/v1.0", "http://localhost/v1.0", "http://[::1]:9/beta", "http://127.255.0.3"] {
             assert!(checked_base_url(ok).is_ok(), "{ok}");
         }
         for bad in [
@@ -403,16 +345,8 @@ mod tests {
                 ("Workbook-Session-Id", "session-1".to_owned()),
             ]
         );
-        let bad = RequestOptions {
-            workbook_session_id: Some("a\r\nX-Evil: 1".into()),
-            ..Default::default()
-        };
-        assert_eq!(
-            build_create_request(&Endpoint::Planner, &bad, zeros)
-                .unwrap_err()
-                .kind,
-            ErrorKind::Config
-        );
+        let bad = RequestOptions { workbook_session_id: Some("a\r\nX-Evil: 1".into()), ..Default::default() };
+        assert_eq!(build_create_request(&Endpoint::Planner, &bad, zeros).unwrap_err().kind, ErrorKind::Config);
     }
 
     #[test]
@@ -421,12 +355,8 @@ mod tests {
         assert_eq!(id, "ffffffff-ffff-4fff-bfff-ffffffffffff");
         let id = uuid_v4([0; 16]);
         assert_eq!(id, "00000000-0000-4000-8000-000000000000");
-        let req = build_create_request(&Endpoint::Planner, &RequestOptions::default(), || [7; 16])
-            .unwrap();
-        assert_eq!(
-            req.client_request_id,
-            "07070707-0707-4707-8707-070707070707"
-        );
+        let req = build_create_request(&Endpoint::Planner, &RequestOptions::default(), || [7; 16]).unwrap();
+        assert_eq!(req.client_request_id, "07070707-0707-4707-8707-070707070707");
     }
 
     #[test]

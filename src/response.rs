@@ -76,20 +76,14 @@ pub fn read_create_response<V: JsonView>(
     } else {
         http_error(status, parsed)
     };
-    error.request_id = error
-        .request_id
-        .take()
-        .or_else(|| headers.request_id.clone());
+    error.request_id = error.request_id.take().or_else(|| headers.request_id.clone());
     error.client_request_id = headers
         .client_request_id
         .clone()
         .or_else(|| error.client_request_id.take())
         .or_else(|| Some(sent_client_request_id.to_owned()));
     error.date = error.date.take().or_else(|| headers.date.clone());
-    error.retry_after_ms = headers
-        .retry_after
-        .as_deref()
-        .and_then(|v| parse_retry_after(v, now_ms));
+    error.retry_after_ms = headers.retry_after.as_deref().and_then(|v| parse_retry_after(v, now_ms));
     if !body.is_empty() {
         error.body = Some(body.to_owned());
     }
@@ -98,10 +92,7 @@ pub fn read_create_response<V: JsonView>(
 
 /// Checks that a 201 body is a task of `resource`: an object with an `id`, whose known properties have
 /// the types the metadata gives. Values the service adds later (new enum members, new properties) pass.
-pub fn check_created_task<V: JsonView>(
-    parsed: Option<&V>,
-    resource: Resource,
-) -> Result<(), Error> {
+pub fn check_created_task<V: JsonView>(parsed: Option<&V>, resource: Resource) -> Result<(), Error> {
     let Some(task) = parsed else {
         return Err(Error::invalid_response(
             "bodyNotJson",
@@ -133,23 +124,14 @@ pub fn check_created_task<V: JsonView>(
     for (name, value) in task.entries() {
         if let Some(field) = resource.field(&name) {
             if value.kind() != JsonKind::Null {
-                check_type(
-                    &value,
-                    field.ty,
-                    &name,
-                    Strictness::Response,
-                    resource,
-                    &mut problems,
-                );
+                check_type(&value, field.ty, &name, Strictness::Response, resource, &mut problems);
             }
         }
     }
     match problems.first() {
         None => Ok(()),
         Some(first) => {
-            let mut m = String::from(
-                "The service answered 201 Created, but the task has the wrong shape: ",
-            );
+            let mut m = String::from("The service answered 201 Created, but the task has the wrong shape: ");
             m.push_str(&first.field);
             m.push(' ');
             m.push_str(&first.message);
@@ -161,19 +143,13 @@ pub fn check_created_task<V: JsonView>(
 }
 
 fn str_member<V: JsonView>(object: &V, names: &[&str]) -> Option<String> {
-    names.iter().find_map(|n| {
-        object
-            .get(n)
-            .and_then(|v| v.as_str().map(|s| s.into_owned()))
-    })
+    names.iter().find_map(|n| object.get(n).and_then(|v| v.as_str().map(|s| s.into_owned())))
 }
 
 /// An HTTP error from Graph's error body (`{"error":{"code","message","innerError":{...}}}`), or from
 /// the status alone when the body is not one.
 fn http_error<V: JsonView>(status: u16, parsed: Option<&V>) -> Error {
-    let envelope = parsed
-        .and_then(|p| p.get("error"))
-        .filter(|e| e.kind() == JsonKind::Object);
+    let envelope = parsed.and_then(|p| p.get("error")).filter(|e| e.kind() == JsonKind::Object);
     let mut e = Error::new(ErrorKind::Http, default_message(status));
     e.status = Some(status);
     // 500, 502 and 504 can arrive after the service stored the task (a gateway timing out on a slow
@@ -187,10 +163,8 @@ fn http_error<V: JsonView>(status: u16, parsed: Option<&V>) -> Error {
             }
         }
         // Concrete examples write `innerError`; the schema block writes `innererror` (facts.md §5).
-        if let Some(inner) = envelope
-            .get("innerError")
-            .or_else(|| envelope.get("innererror"))
-            .filter(|i| i.kind() == JsonKind::Object)
+        if let Some(inner) =
+            envelope.get("innerError").or_else(|| envelope.get("innererror")).filter(|i| i.kind() == JsonKind::Object)
         {
             e.inner_code = str_member(&inner, &["code"]);
             e.request_id = str_member(&inner, &["request-id", "requestId"]);
@@ -248,15 +222,7 @@ mod tests {
 
     fn read(status: u16, headers: &ResponseHeaders, body: &str) -> Result<(), Error> {
         let parsed: Option<Value> = serde_json::from_str(body).ok();
-        read_create_response(
-            status,
-            headers,
-            body,
-            parsed.as_ref().as_ref(),
-            Resource::PlannerTask,
-            "sent-id",
-            0,
-        )
+        read_create_response(status, headers, body, parsed.as_ref().as_ref(), Resource::PlannerTask, "sent-id", 0)
     }
 
     #[test]
@@ -267,8 +233,7 @@ mod tests {
 
     #[test]
     fn every_documented_error_example() {
-        let examples: Value =
-            serde_json::from_str(include_str!("../tests/fixtures/error-examples.json")).unwrap();
+        let examples: Value = serde_json::from_str(include_str!("../tests/fixtures/error-examples.json")).unwrap();
         for example in examples["examples"].as_array().unwrap() {
             let body = example["body_text"].as_str().unwrap();
             let status = example["status"].as_u64().unwrap_or(400) as u16;
@@ -280,28 +245,11 @@ mod tests {
             let error = &example["body"]["error"];
             assert_eq!(e.kind, ErrorKind::Http);
             assert_eq!(e.status, Some(status));
-            assert_eq!(
-                e.code.as_deref(),
-                error["code"].as_str(),
-                "{}",
-                example["id"]
-            );
-            assert_eq!(
-                e.message,
-                error["message"].as_str().unwrap(),
-                "{}",
-                example["id"]
-            );
-            let inner = if error["innerError"].is_object() {
-                &error["innerError"]
-            } else {
-                &error["innererror"]
-            };
+            assert_eq!(e.code.as_deref(), error["code"].as_str(), "{}", example["id"]);
+            assert_eq!(e.message, error["message"].as_str().unwrap(), "{}", example["id"]);
+            let inner = if error["innerError"].is_object() { &error["innerError"] } else { &error["innererror"] };
             assert_eq!(e.inner_code.as_deref(), inner["code"].as_str());
-            assert_eq!(
-                e.request_id.as_deref(),
-                inner["request-id"].as_str().or(inner["requestId"].as_str())
-            );
+            assert_eq!(e.request_id.as_deref(), inner["request-id"].as_str().or(inner["requestId"].as_str()));
             assert_eq!(e.date.as_deref(), inner["date"].as_str());
             assert_eq!(e.body.as_deref(), Some(body));
             let expected_client_id = inner["client-request-id"].as_str().unwrap_or("sent-id");
@@ -318,16 +266,9 @@ mod tests {
 
     #[test]
     fn throttling_example_carries_retry_after() {
-        let headers = ResponseHeaders {
-            retry_after: Some("2.128".into()),
-            ..Default::default()
-        };
-        let e = read(
-            429,
-            &headers,
-            r#"{"error":{"code":"TooManyRequests","message":"Please retry again later."}}"#,
-        )
-        .unwrap_err();
+        let headers = ResponseHeaders { retry_after: Some("2.128".into()), ..Default::default() };
+        let e = read(429, &headers, r#"{"error":{"code":"TooManyRequests","message":"Please retry again later."}}"#)
+            .unwrap_err();
         assert_eq!(e.retry_after_ms, Some(2128));
         assert!(!e.may_have_been_created);
     }
@@ -377,16 +318,10 @@ mod tests {
             (r#"{"title":"no id"}"#, "notATask"),
             (r#"{"id":""}"#, "notATask"),
             (r#"{"id":7}"#, "notATask"),
-            (
-                r#"{"error":{"code":"x","message":"y"}}"#,
-                "errorBodyWithSuccess",
-            ),
+            (r#"{"error":{"code":"x","message":"y"}}"#, "errorBodyWithSuccess"),
             (r#"{"id":"a","priority":"high"}"#, "wrongShape"),
             (r#"{"id":"a","assignments":[]}"#, "wrongShape"),
-            (
-                r#"{"id":"a","appliedCategories":{"category1":"yes"}}"#,
-                "wrongShape",
-            ),
+            (r#"{"id":"a","appliedCategories":{"category1":"yes"}}"#, "wrongShape"),
             (r#"{"id":"a","createdBy":"me"}"#, "wrongShape"),
             (r#"{"id":"a","createdDateTime":12}"#, "wrongShape"),
         ];
@@ -400,7 +335,8 @@ mod tests {
 
     #[test]
     fn values_added_later_still_read() {
-        let body = json!({ "id": "a", "previewType": "someNewKind", "newProperty": { "x": 1 }, "dueDateTime": null }).to_string();
+        let body = json!({ "id": "a", "previewType": "someNewKind", "newProperty": { "x": 1 }, "dueDateTime": null })
+            .to_string();
         assert_eq!(read(201, &ResponseHeaders::default(), &body), Ok(()));
     }
 

@@ -18,11 +18,7 @@ pub struct RetryPolicy {
 
 impl RetryPolicy {
     /// No retries at all (`retry: false`).
-    pub const NONE: RetryPolicy = RetryPolicy {
-        max_retries: 0,
-        base_delay_ms: 0,
-        max_delay_ms: 0,
-    };
+    pub const NONE: RetryPolicy = RetryPolicy { max_retries: 0, base_delay_ms: 0, max_delay_ms: 0 };
 }
 
 impl Default for RetryPolicy {
@@ -32,11 +28,7 @@ impl Default for RetryPolicy {
     /// it. Three retries ride out a burst of throttling; 60 s covers the waits Planner sends under load
     /// without leaving a user's click hanging for the 180 s the official SDKs allow.
     fn default() -> Self {
-        RetryPolicy {
-            max_retries: 3,
-            base_delay_ms: 1_000,
-            max_delay_ms: 60_000,
-        }
+        RetryPolicy { max_retries: 3, base_delay_ms: 1_000, max_delay_ms: 60_000 }
     }
 }
 
@@ -74,10 +66,7 @@ pub fn decide(error: &Error, retries_done: u32, policy: &RetryPolicy, jitter: f6
         Some(wait) => wait.saturating_add(RETRY_AFTER_MARGIN_MS),
         None => {
             // "Full jitter": uniform in [0, base * 2^n], so that many throttled clients spread out.
-            let ceiling = policy
-                .base_delay_ms
-                .saturating_mul(1u64 << retries_done.min(30))
-                .min(policy.max_delay_ms);
+            let ceiling = policy.base_delay_ms.saturating_mul(1u64 << retries_done.min(30)).min(policy.max_delay_ms);
             (ceiling as f64 * jitter.clamp(0.0, 1.0)) as u64
         }
     };
@@ -138,14 +127,8 @@ mod tests {
         assert_eq!(parse_retry_after("0.0001", 0), Some(1));
         assert_eq!(parse_retry_after("0", 0), Some(0));
         let now = 784_111_777_000 - 30_000;
-        assert_eq!(
-            parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now),
-            Some(30_000)
-        );
-        assert_eq!(
-            parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now + 60_000),
-            Some(0)
-        );
+        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now), Some(30_000));
+        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now + 60_000), Some(0));
         for bad in ["", "-1", "1.2.3", ".5", "soon", "1e3", "99999999999"] {
             assert_eq!(parse_retry_after(bad, 0), None, "{bad}");
         }
@@ -154,56 +137,25 @@ mod tests {
     #[test]
     fn retries_throttling_exactly_after_retry_after() {
         let p = RetryPolicy::default();
-        assert_eq!(
-            decide(&http(429, Some(2128)), 0, &p, 0.5),
-            Decision::RetryAfter(2128 + RETRY_AFTER_MARGIN_MS)
-        );
-        assert_eq!(
-            decide(&http(503, Some(1000)), 2, &p, 0.5),
-            Decision::RetryAfter(1000 + RETRY_AFTER_MARGIN_MS)
-        );
+        assert_eq!(decide(&http(429, Some(2128)), 0, &p, 0.5), Decision::RetryAfter(2128 + RETRY_AFTER_MARGIN_MS));
+        assert_eq!(decide(&http(503, Some(1000)), 2, &p, 0.5), Decision::RetryAfter(1000 + RETRY_AFTER_MARGIN_MS));
         assert_eq!(decide(&http(429, Some(1000)), 3, &p, 0.5), Decision::GiveUp);
     }
 
     #[test]
     fn a_wait_past_the_cap_is_an_error_not_a_shorter_wait() {
-        let p = RetryPolicy {
-            max_delay_ms: 5_000,
-            ..RetryPolicy::default()
-        };
-        assert_eq!(
-            decide(&http(429, Some(5_000)), 0, &p, 0.0),
-            Decision::RetryAfter(5_000 + RETRY_AFTER_MARGIN_MS)
-        );
-        assert_eq!(
-            decide(&http(429, Some(5_001 + RETRY_AFTER_MARGIN_MS)), 0, &p, 0.0),
-            Decision::GiveUp
-        );
+        let p = RetryPolicy { max_delay_ms: 5_000, ..RetryPolicy::default() };
+        assert_eq!(decide(&http(429, Some(5_000)), 0, &p, 0.0), Decision::RetryAfter(5_000 + RETRY_AFTER_MARGIN_MS));
+        assert_eq!(decide(&http(429, Some(5_001 + RETRY_AFTER_MARGIN_MS)), 0, &p, 0.0), Decision::GiveUp);
     }
 
     #[test]
     fn backoff_without_retry_after_is_jittered_and_capped() {
-        let p = RetryPolicy {
-            max_retries: 10,
-            base_delay_ms: 100,
-            max_delay_ms: 1_000,
-        };
-        assert_eq!(
-            decide(&http(503, None), 0, &p, 0.999),
-            Decision::RetryAfter(99)
-        );
-        assert_eq!(
-            decide(&http(503, None), 2, &p, 0.5),
-            Decision::RetryAfter(200)
-        );
-        assert_eq!(
-            decide(&http(503, None), 9, &p, 0.999),
-            Decision::RetryAfter(999)
-        );
-        assert_eq!(
-            decide(&http(503, None), 9, &p, 0.0),
-            Decision::RetryAfter(0)
-        );
+        let p = RetryPolicy { max_retries: 10, base_delay_ms: 100, max_delay_ms: 1_000 };
+        assert_eq!(decide(&http(503, None), 0, &p, 0.999), Decision::RetryAfter(99));
+        assert_eq!(decide(&http(503, None), 2, &p, 0.5), Decision::RetryAfter(200));
+        assert_eq!(decide(&http(503, None), 9, &p, 0.999), Decision::RetryAfter(999));
+        assert_eq!(decide(&http(503, None), 9, &p, 0.0), Decision::RetryAfter(0));
     }
 
     #[test]
@@ -224,18 +176,9 @@ mod tests {
     fn no_other_4xx_is_retried() {
         let p = RetryPolicy::default();
         for status in [400, 401, 403, 404, 405, 409, 412, 413, 415, 422] {
-            assert_eq!(
-                decide(&http(status, Some(10)), 0, &p, 0.5),
-                Decision::GiveUp,
-                "{status}"
-            );
+            assert_eq!(decide(&http(status, Some(10)), 0, &p, 0.5), Decision::GiveUp, "{status}");
         }
-        for kind in [
-            ErrorKind::Validation,
-            ErrorKind::Config,
-            ErrorKind::Aborted,
-            ErrorKind::InvalidResponse,
-        ] {
+        for kind in [ErrorKind::Validation, ErrorKind::Config, ErrorKind::Aborted, ErrorKind::InvalidResponse] {
             assert_eq!(decide(&Error::new(kind, "x"), 0, &p, 0.5), Decision::GiveUp);
         }
     }
@@ -243,10 +186,7 @@ mod tests {
     #[test]
     fn a_network_failure_before_sending_is_retried() {
         let e = Error::new(ErrorKind::Network, "refused");
-        assert!(matches!(
-            decide(&e, 0, &RetryPolicy::default(), 0.5),
-            Decision::RetryAfter(_)
-        ));
+        assert!(matches!(decide(&e, 0, &RetryPolicy::default(), 0.5), Decision::RetryAfter(_)));
         assert_eq!(decide(&e, 0, &RetryPolicy::NONE, 0.5), Decision::GiveUp);
     }
 }

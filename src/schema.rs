@@ -52,19 +52,11 @@ pub struct Field {
 }
 
 const fn w(name: &'static str, ty: FieldType) -> Field {
-    Field {
-        name,
-        ty,
-        access: Access::Writable,
-    }
+    Field { name, ty, access: Access::Writable }
 }
 
 const fn r(name: &'static str, ty: FieldType) -> Field {
-    Field {
-        name,
-        ty,
-        access: Access::ReadOnly,
-    }
+    Field { name, ty, access: Access::ReadOnly }
 }
 
 use FieldType as T;
@@ -136,13 +128,7 @@ pub const LEGACY_TASK: &[Field] = &[
 ];
 
 /// `plannerPreviewType` members known today; the service may add more.
-pub const PREVIEW_TYPES: &[&str] = &[
-    "automatic",
-    "noPreview",
-    "checklist",
-    "description",
-    "reference",
-];
+pub const PREVIEW_TYPES: &[&str] = &["automatic", "noPreview", "checklist", "description", "reference"];
 
 /// The `@odata.type` every assignment value must declare.
 pub const ASSIGNMENT_ODATA_TYPE: &str = "#microsoft.graph.plannerAssignment";
@@ -189,9 +175,7 @@ impl Resource {
 pub fn category_number(resource: Resource, name: &str) -> Option<u32> {
     let digits = name.strip_prefix("category")?;
     // "category01" is not a category: only canonical decimal numbers are.
-    if digits.is_empty()
-        || (digits.len() > 1 && digits.starts_with('0'))
-        || !digits.bytes().all(|b| b.is_ascii_digit())
+    if digits.is_empty() || (digits.len() > 1 && digits.starts_with('0')) || !digits.bytes().all(|b| b.is_ascii_digit())
     {
         return None;
     }
@@ -207,10 +191,7 @@ mod tests {
     #[test]
     fn category_names() {
         assert_eq!(category_number(Resource::PlannerTask, "category1"), Some(1));
-        assert_eq!(
-            category_number(Resource::PlannerTask, "category25"),
-            Some(25)
-        );
+        assert_eq!(category_number(Resource::PlannerTask, "category25"), Some(25));
         assert_eq!(category_number(Resource::PlannerTask, "category26"), None);
         assert_eq!(category_number(Resource::PlannerTask, "category0"), None);
         assert_eq!(category_number(Resource::PlannerTask, "category01"), None);
@@ -226,11 +207,7 @@ mod tests {
         for resource in [Resource::PlannerTask, Resource::LegacyTask] {
             let fields = resource.fields();
             for (i, f) in fields.iter().enumerate() {
-                assert!(
-                    fields[i + 1..].iter().all(|g| g.name != f.name),
-                    "{} twice",
-                    f.name
-                );
+                assert!(fields[i + 1..].iter().all(|g| g.name != f.name), "{} twice", f.name);
             }
         }
     }

@@ -54,24 +54,14 @@ pub fn validate_create<V: JsonView>(
             continue;
         };
         if field.access == Access::ReadOnly {
-            problems.push(Problem::new(
-                name,
-                "is set by the service and cannot be sent in a create",
-            ));
+            problems.push(Problem::new(name, "is set by the service and cannot be sent in a create"));
             continue;
         }
         if value.kind() == JsonKind::Null && field.name != "title" {
             continue;
         }
         let before = problems.len();
-        check_type(
-            &value,
-            field.ty,
-            &name,
-            Strictness::Create,
-            resource,
-            &mut problems,
-        );
+        check_type(&value, field.ty, &name, Strictness::Create, resource, &mut problems);
         if problems.len() > before {
             continue;
         }
@@ -96,15 +86,8 @@ pub fn validate_create<V: JsonView>(
     if task.get("title").is_none() {
         problems.push(Problem::new("title", "is required"));
     }
-    if resource == Resource::PlannerTask
-        && task
-            .get("planId")
-            .is_none_or(|p| p.kind() == JsonKind::Null)
-    {
-        problems.push(Problem::new(
-            "planId",
-            "is required: a task is created in an existing plan",
-        ));
+    if resource == Resource::PlannerTask && task.get("planId").is_none_or(|p| p.kind() == JsonKind::Null) {
+        problems.push(Problem::new("planId", "is required: a task is created in an existing plan"));
     }
     check_start_before_due(task, &mut problems);
 
@@ -164,24 +147,20 @@ pub(crate) fn check_type<V: JsonView>(
         }
         FieldType::Int32 => match as_integer(value) {
             Some(n) if i32::try_from(n).is_ok() => {}
-            _ if kind == JsonKind::Number => {
-                problems.push(Problem::new(path, "must be a whole number within 32 bits"))
-            }
+            _ if kind == JsonKind::Number => problems.push(Problem::new(path, "must be a whole number within 32 bits")),
             _ => problems.push(Problem::new(path, must_be("a whole number", kind))),
         },
-        FieldType::DateTimeOffset => {
-            match value.as_str() {
-                Some(text) => {
-                    if create && parse_datetime_offset(&text).is_none() {
-                        problems.push(Problem::new(path, "must be an ISO 8601 date-time with an offset, like 2026-12-01T17:00:00Z"));
-                    }
+        FieldType::DateTimeOffset => match value.as_str() {
+            Some(text) => {
+                if create && parse_datetime_offset(&text).is_none() {
+                    problems.push(Problem::new(
+                        path,
+                        "must be an ISO 8601 date-time with an offset, like 2026-12-01T17:00:00Z",
+                    ));
                 }
-                None => problems.push(Problem::new(
-                    path,
-                    must_be("an ISO 8601 date-time string", kind),
-                )),
             }
-        }
+            None => problems.push(Problem::new(path, must_be("an ISO 8601 date-time string", kind))),
+        },
         FieldType::Date => match value.as_str() {
             Some(text) => {
                 if create && parse_date(&text).is_none() {
@@ -190,24 +169,22 @@ pub(crate) fn check_type<V: JsonView>(
             }
             None => problems.push(Problem::new(path, must_be("a date string", kind))),
         },
-        FieldType::PreviewType => {
-            match value.as_str() {
-                Some(text) => {
-                    if create && !schema::PREVIEW_TYPES.contains(&&*text) {
-                        problems.push(Problem::new(path, "must be one of automatic, noPreview, checklist, description, reference"));
-                    }
+        FieldType::PreviewType => match value.as_str() {
+            Some(text) => {
+                if create && !schema::PREVIEW_TYPES.contains(&&*text) {
+                    problems.push(Problem::new(
+                        path,
+                        "must be one of automatic, noPreview, checklist, description, reference",
+                    ));
                 }
-                None => problems.push(Problem::new(path, must_be("a string", kind))),
             }
-        }
+            None => problems.push(Problem::new(path, must_be("a string", kind))),
+        },
         FieldType::StringArray => {
             if kind == JsonKind::Array {
                 for (i, item) in value.items().iter().enumerate() {
                     if item.kind() != JsonKind::String {
-                        problems.push(Problem::new(
-                            child_path(path, &i.to_string()),
-                            must_be("a string", item.kind()),
-                        ));
+                        problems.push(Problem::new(child_path(path, &i.to_string()), must_be("a string", item.kind())));
                     }
                 }
             } else {
@@ -227,23 +204,15 @@ pub(crate) fn check_type<V: JsonView>(
             for (key, identity) in value.entries() {
                 // identitySet is open: `user`, `application`, `device` and dynamic members are identities
                 // (objects) or null; `@odata.*` annotations are strings.
-                if key.starts_with('@')
-                    || matches!(identity.kind(), JsonKind::Null | JsonKind::Object)
-                {
+                if key.starts_with('@') || matches!(identity.kind(), JsonKind::Null | JsonKind::Object) {
                     continue;
                 }
-                problems.push(Problem::new(
-                    child_path(path, &key),
-                    must_be("an identity object", identity.kind()),
-                ));
+                problems.push(Problem::new(child_path(path, &key), must_be("an identity object", identity.kind())));
             }
         }
         FieldType::Categories => {
             if kind != JsonKind::Object {
-                problems.push(Problem::new(
-                    path,
-                    must_be("an object of categoryN: boolean", kind),
-                ));
+                problems.push(Problem::new(path, must_be("an object of categoryN: boolean", kind)));
                 return;
             }
             for (key, flag) in value.entries() {
@@ -258,19 +227,13 @@ pub(crate) fn check_type<V: JsonView>(
                     m.push_str(&high.to_string());
                     problems.push(Problem::new(child_path(path, &key), m));
                 } else if flag.kind() != JsonKind::Bool {
-                    problems.push(Problem::new(
-                        child_path(path, &key),
-                        must_be("a boolean", flag.kind()),
-                    ));
+                    problems.push(Problem::new(child_path(path, &key), must_be("a boolean", flag.kind())));
                 }
             }
         }
         FieldType::Assignments => {
             if kind != JsonKind::Object {
-                problems.push(Problem::new(
-                    path,
-                    must_be("an object keyed by user id", kind),
-                ));
+                problems.push(Problem::new(path, must_be("an object keyed by user id", kind)));
                 return;
             }
             for (user_id, assignment) in value.entries() {
@@ -287,32 +250,21 @@ pub(crate) fn check_type<V: JsonView>(
                         }
                         if let Some(t) = assignment.get("@odata.type") {
                             if t.kind() != JsonKind::String {
-                                problems.push(Problem::new(
-                                    child_path(&sub, "@odata.type"),
-                                    must_be("a string", t.kind()),
-                                ));
+                                problems
+                                    .push(Problem::new(child_path(&sub, "@odata.type"), must_be("a string", t.kind())));
                             }
                         }
                     }
                     // A null assignee removes an assignment in an update; a response may carry it too.
                     JsonKind::Null if !create => {}
-                    other => problems.push(Problem::new(
-                        sub,
-                        must_be("a plannerAssignment object", other),
-                    )),
+                    other => problems.push(Problem::new(sub, must_be("a plannerAssignment object", other))),
                 }
             }
         }
     }
 }
 
-fn check_range<V: JsonView>(
-    value: &V,
-    low: i64,
-    high: i64,
-    path: &str,
-    problems: &mut Vec<Problem>,
-) {
+fn check_range<V: JsonView>(value: &V, low: i64, high: i64, path: &str, problems: &mut Vec<Problem>) {
     if let Some(n) = as_integer(value) {
         if n < low || n > high {
             let mut m = String::from("must be between ");
@@ -329,10 +281,7 @@ fn check_range<V: JsonView>(
 /// docs name as a cause of 400.
 pub fn check_order_hint(hint: &str, path: &str, problems: &mut Vec<Problem>) {
     if !hint.chars().all(|c| (' '..='~').contains(&c)) {
-        problems.push(Problem::new(
-            path,
-            "may only contain characters from ordinal 32 (space) to 126 (~)",
-        ));
+        problems.push(Problem::new(path, "may only contain characters from ordinal 32 (space) to 126 (~)"));
     } else if !hint.ends_with('!') {
         problems.push(Problem::new(
             path,
@@ -362,11 +311,7 @@ fn check_assignments<V: JsonView>(
         // check_type has already refused values that are not objects.
         let odata_type = assignment.get("@odata.type");
         let order_hint = assignment.get("orderHint");
-        let mut fix = AssignmentFix {
-            user_id: user_id.clone(),
-            add_odata_type: false,
-            add_order_hint: false,
-        };
+        let mut fix = AssignmentFix { user_id: user_id.clone(), add_odata_type: false, add_order_hint: false };
         match odata_type.as_ref().map(|t| t.as_str().map(|s| s.into_owned())) {
             None => match mode {
                 Mode::Client => fix.add_odata_type = true,
@@ -378,16 +323,11 @@ fn check_assignments<V: JsonView>(
             Some(Some(t)) if t == ASSIGNMENT_ODATA_TYPE || *t == ASSIGNMENT_ODATA_TYPE[1..] => {}
             Some(_) => problems.push(Problem::new(child_path(&path, "@odata.type"), "must be #microsoft.graph.plannerAssignment")),
         }
-        match order_hint
-            .as_ref()
-            .map(|h| h.as_str().map(|s| s.into_owned()))
-        {
+        match order_hint.as_ref().map(|h| h.as_str().map(|s| s.into_owned())) {
             None => match mode {
                 Mode::Client => fix.add_order_hint = true,
-                Mode::Service => problems.push(Problem::new(
-                    child_path(&path, "orderHint"),
-                    "is required on a new assignment; send \" !\"",
-                )),
+                Mode::Service => problems
+                    .push(Problem::new(child_path(&path, "orderHint"), "is required on a new assignment; send \" !\"")),
             },
             Some(Some(hint)) => check_order_hint(&hint, &child_path(&path, "orderHint"), problems),
             Some(None) => {}
@@ -407,16 +347,10 @@ fn check_assignments<V: JsonView>(
 }
 
 fn check_start_before_due<V: JsonView>(task: &V, problems: &mut Vec<Problem>) {
-    let instant = |name: &str| {
-        task.get(name)
-            .and_then(|v| v.as_str().and_then(|s| parse_datetime_offset(&s)))
-    };
+    let instant = |name: &str| task.get(name).and_then(|v| v.as_str().and_then(|s| parse_datetime_offset(&s)));
     if let (Some(start), Some(due)) = (instant("startDateTime"), instant("dueDateTime")) {
         if start > due {
-            problems.push(Problem::new(
-                "startDateTime",
-                "must not be after dueDateTime",
-            ));
+            problems.push(Problem::new("startDateTime", "must not be after dueDateTime"));
         }
     }
 }
@@ -424,10 +358,7 @@ fn check_start_before_due<V: JsonView>(task: &V, problems: &mut Vec<Problem>) {
 /// A Planner id as the service generates it: 28 characters of `[A-Za-z0-9_-]`
 /// (planner-identifiers-disclaimer.md). Used by the emulator's format check.
 pub fn is_planner_id(id: &str) -> bool {
-    id.len() == 28
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    id.len() == 28 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 #[cfg(test)]
@@ -440,11 +371,7 @@ mod tests {
     }
 
     fn fields(task: Value) -> Vec<String> {
-        client(&task)
-            .expect_err("should be refused")
-            .into_iter()
-            .map(|p| p.field)
-            .collect()
+        client(&task).expect_err("should be refused").into_iter().map(|p| p.field).collect()
     }
 
     fn ok(task: Value) {
@@ -468,10 +395,7 @@ mod tests {
         let text = include_str!("../tests/fixtures/example-create-request.json");
         let task: Value = serde_json::from_str(text).unwrap();
         assert_eq!(client(&task), Ok(vec![]));
-        assert_eq!(
-            validate_create(&&task, Resource::PlannerTask, Mode::Service),
-            Ok(vec![])
-        );
+        assert_eq!(validate_create(&&task, Resource::PlannerTask, Mode::Service), Ok(vec![]));
     }
 
     #[test]
@@ -487,12 +411,7 @@ mod tests {
     fn plan_id_required_for_planner_only() {
         assert_eq!(fields(json!({ "title": "t" })), ["planId"]);
         assert_eq!(fields(json!({ "title": "t", "planId": null })), ["planId"]);
-        assert!(validate_create(
-            &&json!({ "title": "t" }),
-            Resource::LegacyTask,
-            Mode::Client
-        )
-        .is_ok());
+        assert!(validate_create(&&json!({ "title": "t" }), Resource::LegacyTask, Mode::Client).is_ok());
     }
 
     #[test]
@@ -509,28 +428,14 @@ mod tests {
     fn percent_complete_bounds() {
         ok(with("percentComplete", json!(0)));
         ok(with("percentComplete", json!(100)));
-        assert_eq!(
-            fields(with("percentComplete", json!(-1))),
-            ["percentComplete"]
-        );
-        assert_eq!(
-            fields(with("percentComplete", json!(101))),
-            ["percentComplete"]
-        );
-        assert_eq!(
-            fields(with("percentComplete", json!(4_294_967_296u64))),
-            ["percentComplete"]
-        );
+        assert_eq!(fields(with("percentComplete", json!(-1))), ["percentComplete"]);
+        assert_eq!(fields(with("percentComplete", json!(101))), ["percentComplete"]);
+        assert_eq!(fields(with("percentComplete", json!(4_294_967_296u64))), ["percentComplete"]);
     }
 
     fn assignees(n: usize) -> Value {
         let map: serde_json::Map<String, Value> = (0..n)
-            .map(|i| {
-                (
-                    format!("user-{i}"),
-                    json!({ "@odata.type": ASSIGNMENT_ODATA_TYPE, "orderHint": " !" }),
-                )
-            })
+            .map(|i| (format!("user-{i}"), json!({ "@odata.type": ASSIGNMENT_ODATA_TYPE, "orderHint": " !" })))
             .collect();
         with("assignments", Value::Object(map))
     }
@@ -553,21 +458,9 @@ mod tests {
         assert_eq!(
             fixes,
             vec![
-                AssignmentFix {
-                    user_id: "u1".into(),
-                    add_odata_type: true,
-                    add_order_hint: true
-                },
-                AssignmentFix {
-                    user_id: "u2".into(),
-                    add_odata_type: true,
-                    add_order_hint: false
-                },
-                AssignmentFix {
-                    user_id: "u3".into(),
-                    add_odata_type: false,
-                    add_order_hint: true
-                },
+                AssignmentFix { user_id: "u1".into(), add_odata_type: true, add_order_hint: true },
+                AssignmentFix { user_id: "u2".into(), add_odata_type: true, add_order_hint: false },
+                AssignmentFix { user_id: "u3".into(), add_odata_type: false, add_order_hint: true },
             ]
         );
         let problems = validate_create(&&task, Resource::PlannerTask, Mode::Service).unwrap_err();
@@ -585,70 +478,30 @@ mod tests {
 
     #[test]
     fn assignment_values_must_be_objects_of_the_right_type() {
-        assert_eq!(
-            fields(with("assignments", json!({ "u1": true }))),
-            ["assignments.u1"]
-        );
-        assert_eq!(
-            fields(with("assignments", json!({ "u1": null }))),
-            ["assignments.u1"]
-        );
+        assert_eq!(fields(with("assignments", json!({ "u1": true }))), ["assignments.u1"]);
+        assert_eq!(fields(with("assignments", json!({ "u1": null }))), ["assignments.u1"]);
         assert_eq!(fields(with("assignments", json!([]))), ["assignments"]);
         assert_eq!(
-            fields(with(
-                "assignments",
-                json!({ "u1": { "@odata.type": "#microsoft.graph.user" } })
-            )),
+            fields(with("assignments", json!({ "u1": { "@odata.type": "#microsoft.graph.user" } }))),
             ["assignments.u1.@odata.type"]
         );
+        assert_eq!(fields(with("assignments", json!({ "u1": { "orderHint": "RWk1" } }))), ["assignments.u1.orderHint"]);
         assert_eq!(
-            fields(with(
-                "assignments",
-                json!({ "u1": { "orderHint": "RWk1" } })
-            )),
-            ["assignments.u1.orderHint"]
-        );
-        assert_eq!(
-            fields(with(
-                "assignments",
-                json!({ "u1": { "assignedDateTime": "2015-03-25T18:36:49Z" } })
-            )),
+            fields(with("assignments", json!({ "u1": { "assignedDateTime": "2015-03-25T18:36:49Z" } }))),
             ["assignments.u1.assignedDateTime"]
         );
-        assert_eq!(
-            fields(with("assignments", json!({ "": {} }))),
-            ["assignments."]
-        );
+        assert_eq!(fields(with("assignments", json!({ "": {} }))), ["assignments."]);
     }
 
     #[test]
     fn categories() {
-        ok(with(
-            "appliedCategories",
-            json!({ "category1": true, "category25": false }),
-        ));
-        assert_eq!(
-            fields(with("appliedCategories", json!({ "category26": true }))),
-            ["appliedCategories.category26"]
-        );
-        assert_eq!(
-            fields(with("appliedCategories", json!({ "category0": true }))),
-            ["appliedCategories.category0"]
-        );
-        assert_eq!(
-            fields(with("appliedCategories", json!({ "category3": "yes" }))),
-            ["appliedCategories.category3"]
-        );
-        assert_eq!(
-            fields(with("appliedCategories", json!({ "urgent": true }))),
-            ["appliedCategories.urgent"]
-        );
-        assert_eq!(
-            fields(with("appliedCategories", json!(["category1"]))),
-            ["appliedCategories"]
-        );
-        let legacy =
-            json!({ "title": "t", "appliedCategories": { "category0": true, "category6": true } });
+        ok(with("appliedCategories", json!({ "category1": true, "category25": false })));
+        assert_eq!(fields(with("appliedCategories", json!({ "category26": true }))), ["appliedCategories.category26"]);
+        assert_eq!(fields(with("appliedCategories", json!({ "category0": true }))), ["appliedCategories.category0"]);
+        assert_eq!(fields(with("appliedCategories", json!({ "category3": "yes" }))), ["appliedCategories.category3"]);
+        assert_eq!(fields(with("appliedCategories", json!({ "urgent": true }))), ["appliedCategories.urgent"]);
+        assert_eq!(fields(with("appliedCategories", json!(["category1"]))), ["appliedCategories"]);
+        let legacy = json!({ "title": "t", "appliedCategories": { "category0": true, "category6": true } });
         let problems = validate_create(&&legacy, Resource::LegacyTask, Mode::Client).unwrap_err();
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].field, "appliedCategories.category6");
@@ -657,22 +510,10 @@ mod tests {
     #[test]
     fn dates_need_an_offset_and_start_not_after_due() {
         ok(with("dueDateTime", json!("2026-12-01T17:00:00Z")));
-        ok(with(
-            "dueDateTime",
-            json!("2026-12-01T17:00:00.1234567+05:30"),
-        ));
-        assert_eq!(
-            fields(with("dueDateTime", json!("2026-12-01T17:00:00"))),
-            ["dueDateTime"]
-        );
-        assert_eq!(
-            fields(with("dueDateTime", json!("tomorrow"))),
-            ["dueDateTime"]
-        );
-        assert_eq!(
-            fields(with("startDateTime", json!(1700000000))),
-            ["startDateTime"]
-        );
+        ok(with("dueDateTime", json!("2026-12-01T17:00:00.1234567+05:30")));
+        assert_eq!(fields(with("dueDateTime", json!("2026-12-01T17:00:00"))), ["dueDateTime"]);
+        assert_eq!(fields(with("dueDateTime", json!("tomorrow"))), ["dueDateTime"]);
+        assert_eq!(fields(with("startDateTime", json!(1700000000))), ["startDateTime"]);
         let mut t = with("startDateTime", json!("2026-12-02T00:00:00Z"));
         t["dueDateTime"] = json!("2026-12-01T23:59:59Z");
         assert_eq!(fields(t.clone()), ["startDateTime"]);
@@ -690,10 +531,7 @@ mod tests {
         assert_eq!(fields(with("orderHint", json!("a\u{7f}!"))), ["orderHint"]);
         assert_eq!(fields(with("orderHint", json!("é !"))), ["orderHint"]);
         assert_eq!(fields(with("orderHint", json!("a\u{1f}!"))), ["orderHint"]);
-        assert_eq!(
-            fields(with("assigneePriority", json!("85752723360752+"))),
-            ["assigneePriority"]
-        );
+        assert_eq!(fields(with("assigneePriority", json!("85752723360752+"))), ["assigneePriority"]);
         ok(with("orderHint", json!("~ !")));
     }
 
@@ -720,23 +558,11 @@ mod tests {
 
     #[test]
     fn every_problem_is_reported() {
-        let problems = client(
-            &json!({ "priority": 99, "percentComplete": -5, "id": "x", "dueDateTime": "soon" }),
-        )
-        .unwrap_err();
+        let problems =
+            client(&json!({ "priority": 99, "percentComplete": -5, "id": "x", "dueDateTime": "soon" })).unwrap_err();
         let mut f: Vec<_> = problems.into_iter().map(|p| p.field).collect();
         f.sort();
-        assert_eq!(
-            f,
-            [
-                "dueDateTime",
-                "id",
-                "percentComplete",
-                "planId",
-                "priority",
-                "title"
-            ]
-        );
+        assert_eq!(f, ["dueDateTime", "id", "percentComplete", "planId", "priority", "title"]);
     }
 
     #[test]

@@ -23,10 +23,39 @@ fn config() -> ProptestConfig {
 /// JSON values biased towards the shapes Graph sends: objects with task and error property names.
 fn json_value() -> impl Strategy<Value = Value> {
     let names = prop::sample::select(vec![
-        "id", "title", "planId", "bucketId", "priority", "percentComplete", "assignments", "appliedCategories",
-        "createdBy", "user", "displayName", "orderHint", "@odata.type", "@odata.etag", "dueDateTime", "startDateTime",
-        "previewType", "error", "code", "message", "innerError", "innererror", "request-id", "requestId", "date",
-        "details", "target", "category1", "category26", "goalIds", "recurrence", "hasDescription", "x",
+        "id",
+        "title",
+        "planId",
+        "bucketId",
+        "priority",
+        "percentComplete",
+        "assignments",
+        "appliedCategories",
+        "createdBy",
+        "user",
+        "displayName",
+        "orderHint",
+        "@odata.type",
+        "@odata.etag",
+        "dueDateTime",
+        "startDateTime",
+        "previewType",
+        "error",
+        "code",
+        "message",
+        "innerError",
+        "innererror",
+        "request-id",
+        "requestId",
+        "date",
+        "details",
+        "target",
+        "category1",
+        "category26",
+        "goalIds",
+        "recurrence",
+        "hasDescription",
+        "x",
     ]);
     let leaf = prop_oneof![
         Just(Value::Null),
@@ -34,8 +63,14 @@ fn json_value() -> impl Strategy<Value = Value> {
         any::<i64>().prop_map(Value::from),
         any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(Value::from),
         ".{0,12}".prop_map(Value::String),
-        prop::sample::select(vec!["2015-03-25T18:36:49.2407981Z", "2026-02-30T00:00:00Z", " !", "automatic", "#microsoft.graph.plannerAssignment"])
-            .prop_map(|s| Value::String(s.to_owned())),
+        prop::sample::select(vec![
+            "2015-03-25T18:36:49.2407981Z",
+            "2026-02-30T00:00:00Z",
+            " !",
+            "automatic",
+            "#microsoft.graph.plannerAssignment"
+        ])
+        .prop_map(|s| Value::String(s.to_owned())),
     ];
     leaf.prop_recursive(4, 48, 8, move |inner| {
         prop_oneof![
@@ -49,7 +84,15 @@ fn json_value() -> impl Strategy<Value = Value> {
 fn read(status: u16, body: &str, retry_after: Option<String>) -> Result<(), graph_tasks::Error> {
     let parsed: Option<Value> = serde_json::from_str(body).ok();
     let headers = ResponseHeaders { retry_after, request_id: Some("r".into()), ..ResponseHeaders::default() };
-    read_create_response(status, &headers, body, parsed.as_ref().as_ref(), Resource::PlannerTask, "c", 1_700_000_000_000)
+    read_create_response(
+        status,
+        &headers,
+        body,
+        parsed.as_ref().as_ref(),
+        Resource::PlannerTask,
+        "c",
+        1_700_000_000_000,
+    )
 }
 
 proptest! {

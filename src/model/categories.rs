@@ -36,9 +36,7 @@ fn category_name(number: u32) -> String {
 impl Serialize for PlannerAppliedCategories {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(Some(
-            self.categories.len() + self.additional_properties.len(),
-        ))?;
+        let mut map = serializer.serialize_map(Some(self.categories.len() + self.additional_properties.len()))?;
         for (k, v) in &self.additional_properties {
             map.serialize_entry(k, v)?;
         }

@@ -23,13 +23,7 @@ pub struct IdentitySet {
 impl IdentitySet {
     /// An identity set naming one user by id.
     pub fn user(id: impl Into<String>) -> Self {
-        IdentitySet {
-            user: Some(Identity {
-                id: Some(id.into()),
-                ..Identity::default()
-            }),
-            ..IdentitySet::default()
-        }
+        IdentitySet { user: Some(Identity { id: Some(id.into()), ..Identity::default() }), ..IdentitySet::default() }
     }
 }
 

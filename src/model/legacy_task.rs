@@ -76,9 +76,6 @@ pub struct LegacyTask {
 impl LegacyTask {
     /// A task to create with a title.
     pub fn new(title: impl Into<String>) -> Self {
-        LegacyTask {
-            title: Some(title.into()),
-            ..LegacyTask::default()
-        }
+        LegacyTask { title: Some(title.into()), ..LegacyTask::default() }
     }
 }

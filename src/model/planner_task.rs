@@ -1,9 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use super::{
-    AdditionalProperties, IdentitySet, PlannerAppliedCategories, PlannerAssignments,
-    PlannerPreviewType,
-};
+use super::{AdditionalProperties, IdentitySet, PlannerAppliedCategories, PlannerAssignments, PlannerPreviewType};
 
 /// `plannerTask`: a Planner task (Graph v1.0, plus the beta properties).
 ///
@@ -121,11 +118,7 @@ pub struct PlannerTask {
 impl PlannerTask {
     /// A task to create: a title in a plan.
     pub fn new(plan_id: impl Into<String>, title: impl Into<String>) -> Self {
-        PlannerTask {
-            plan_id: Some(plan_id.into()),
-            title: Some(title.into()),
-            ..PlannerTask::default()
-        }
+        PlannerTask { plan_id: Some(plan_id.into()), title: Some(title.into()), ..PlannerTask::default() }
     }
 }
 

@@ -11,33 +11,19 @@ fn round_trip<T: serde::Serialize + serde::de::DeserializeOwned>(text: &str) {
 
 #[test]
 fn official_create_request_round_trips() {
-    round_trip::<PlannerTask>(include_str!(
-        "../../tests/fixtures/example-create-request.json"
-    ));
+    round_trip::<PlannerTask>(include_str!("../../tests/fixtures/example-create-request.json"));
 }
 
 #[test]
 fn official_create_response_round_trips() {
-    round_trip::<PlannerTask>(include_str!(
-        "../../tests/fixtures/example-create-response.json"
-    ));
-    let task: PlannerTask = serde_json::from_str(include_str!(
-        "../../tests/fixtures/example-create-response.json"
-    ))
-    .unwrap();
+    round_trip::<PlannerTask>(include_str!("../../tests/fixtures/example-create-response.json"));
+    let task: PlannerTask =
+        serde_json::from_str(include_str!("../../tests/fixtures/example-create-response.json")).unwrap();
     assert_eq!(task.id.as_deref(), Some("01gzSlKkIUSUl6DF_EilrmQAKDhh"));
     let assignment = &task.assignments.unwrap().0["fbab97d0-4932-4511-b675-204639209557"];
     assert_eq!(assignment.order_hint.as_deref(), Some("RWk1"));
     assert_eq!(
-        assignment
-            .assigned_by
-            .as_ref()
-            .unwrap()
-            .user
-            .as_ref()
-            .unwrap()
-            .id
-            .as_deref(),
+        assignment.assigned_by.as_ref().unwrap().user.as_ref().unwrap().id.as_deref(),
         Some("6463a5ce-2119-4198-9f2a-628761df4a62")
     );
 }
@@ -54,10 +40,7 @@ fn unknown_properties_are_kept() {
     });
     round_trip::<PlannerTask>(&text.to_string());
     let task: PlannerTask = serde_json::from_value(text).unwrap();
-    assert_eq!(
-        task.preview_type,
-        Some(PlannerPreviewType::Other("someLaterKind".into()))
-    );
+    assert_eq!(task.preview_type, Some(PlannerPreviewType::Other("someLaterKind".into())));
     assert!(task.additional_properties.contains_key("futureThing"));
     assert_eq!(task.applied_categories.unwrap().get(3), Some(true));
 }
@@ -74,10 +57,7 @@ fn legacy_task_round_trips() {
     });
     round_trip::<LegacyTask>(&text.to_string());
     let task: LegacyTask = serde_json::from_value(text.clone()).unwrap();
-    assert!(
-        task.additional_properties.is_empty(),
-        "every 2015 property is declared"
-    );
+    assert!(task.additional_properties.is_empty(), "every 2015 property is declared");
     // Every declared property is in the schema table and the other way round.
     let keys: Vec<&String> = text.as_object().unwrap().keys().collect();
     assert_schema_matches(Resource::LegacyTask, &keys);
@@ -112,21 +92,11 @@ fn assert_schema_matches(resource: Resource, keys: &[&String]) {
 
 #[test]
 fn planner_model_declares_exactly_the_schema_table() {
-    let full: serde_json::Map<String, Value> = Resource::PlannerTask
-        .fields()
-        .iter()
-        .map(|f| (f.name.to_owned(), sample(f.ty)))
-        .collect();
+    let full: serde_json::Map<String, Value> =
+        Resource::PlannerTask.fields().iter().map(|f| (f.name.to_owned(), sample(f.ty))).collect();
     let task: PlannerTask = serde_json::from_value(Value::Object(full.clone())).unwrap();
-    assert!(
-        task.additional_properties.is_empty(),
-        "undeclared: {:?}",
-        task.additional_properties.keys()
-    );
-    assert_eq!(
-        serde_json::to_value(&task).unwrap(),
-        Value::Object(full.clone())
-    );
+    assert!(task.additional_properties.is_empty(), "undeclared: {:?}", task.additional_properties.keys());
+    assert_eq!(serde_json::to_value(&task).unwrap(), Value::Object(full.clone()));
     let keys: Vec<&String> = full.keys().collect();
     assert_schema_matches(Resource::PlannerTask, &keys);
 }
@@ -138,23 +108,15 @@ fn builders_make_what_the_docs_send() {
     let mut assignments = PlannerAssignments::default();
     assignments.assign("fbab97d0-4932-4511-b675-204639209557");
     task.assignments = Some(assignments);
-    let expected: Value = serde_json::from_str(include_str!(
-        "../../tests/fixtures/example-create-request.json"
-    ))
-    .unwrap();
+    let expected: Value =
+        serde_json::from_str(include_str!("../../tests/fixtures/example-create-request.json")).unwrap();
     assert_eq!(serde_json::to_value(&task).unwrap(), expected);
 }
 
 #[test]
 fn unset_fields_are_left_out() {
-    assert_eq!(
-        serde_json::to_value(PlannerTask::default()).unwrap(),
-        json!({})
-    );
+    assert_eq!(serde_json::to_value(PlannerTask::default()).unwrap(), json!({}));
     let mut categories = PlannerAppliedCategories::default();
     categories.set(2, true).set(7, false);
-    assert_eq!(
-        serde_json::to_value(&categories).unwrap(),
-        json!({ "category2": true, "category7": false })
-    );
+    assert_eq!(serde_json::to_value(&categories).unwrap(), json!({ "category2": true, "category7": false }));
 }

@@ -40,18 +40,13 @@ fn invalid_option(name: &str, expected: &str) -> Error {
 
 /// Reads option `name`: `None` when absent or undefined.
 fn option(options: &JsValue, name: &str) -> Option<JsValue> {
-    Reflect::get(options, &JsValue::from_str(name))
-        .ok()
-        .filter(|v| !v.is_undefined())
+    Reflect::get(options, &JsValue::from_str(name)).ok().filter(|v| !v.is_undefined())
 }
 
 fn string_option(options: &JsValue, name: &str) -> Result<Option<String>, Error> {
     match option(options, name) {
         None => Ok(None),
-        Some(v) => v
-            .as_string()
-            .map(Some)
-            .ok_or_else(|| invalid_option(name, "a string")),
+        Some(v) => v.as_string().map(Some).ok_or_else(|| invalid_option(name, "a string")),
     }
 }
 
@@ -67,37 +62,21 @@ fn number_option(options: &JsValue, name: &str, max: f64) -> Result<Option<f64>,
 
 fn read_options(options: &JsValue) -> Result<CreateTaskOptions, Error> {
     if !options.is_object() {
-        return Err(Error::config(
-            "missingToken",
-            "createTask needs options with accessToken or getAccessToken",
-        ));
+        return Err(Error::config("missingToken", "createTask needs options with accessToken or getAccessToken"));
     }
-    let token = match (
-        string_option(options, "accessToken")?,
-        option(options, "getAccessToken"),
-    ) {
+    let token = match (string_option(options, "accessToken")?, option(options, "getAccessToken")) {
         (Some(token), None) => TokenSource::Static(token),
         (None, Some(provider)) => {
-            let provider: Function = provider
-                .dyn_into()
-                .map_err(|_| invalid_option("getAccessToken", "a function"))?;
+            let provider: Function = provider.dyn_into().map_err(|_| invalid_option("getAccessToken", "a function"))?;
             TokenSource::Provider(Rc::new(move || {
                 let provider = provider.clone();
                 Box::pin(async move { call_token_provider(&provider).await })
             }))
         }
         (Some(_), Some(_)) => {
-            return Err(Error::config(
-                "invalidOption",
-                "give accessToken or getAccessToken, not both",
-            ))
+            return Err(Error::config("invalidOption", "give accessToken or getAccessToken, not both"))
         }
-        (None, None) => {
-            return Err(Error::config(
-                "missingToken",
-                "createTask needs accessToken or getAccessToken",
-            ))
-        }
+        (None, None) => return Err(Error::config("missingToken", "createTask needs accessToken or getAccessToken")),
     };
     let endpoint = Endpoint::from_name(
         string_option(options, "endpoint")?.as_deref(),
@@ -105,13 +84,9 @@ fn read_options(options: &JsValue) -> Result<CreateTaskOptions, Error> {
     )?;
     let signal = match option(options, "signal") {
         None => None,
-        Some(v) => Some(
-            v.dyn_into::<AbortSignal>()
-                .map_err(|_| invalid_option("signal", "an AbortSignal"))?,
-        ),
+        Some(v) => Some(v.dyn_into::<AbortSignal>().map_err(|_| invalid_option("signal", "an AbortSignal"))?),
     };
-    let timeout_ms = number_option(options, "timeoutMs", 2_147_483_647.0)?
-        .map_or(DEFAULT_TIMEOUT_MS, |n| n as u32);
+    let timeout_ms = number_option(options, "timeoutMs", 2_147_483_647.0)?.map_or(DEFAULT_TIMEOUT_MS, |n| n as u32);
     Ok(CreateTaskOptions {
         token,
         endpoint,
@@ -132,48 +107,32 @@ fn read_retry(options: &JsValue) -> Result<RetryPolicy, Error> {
         return Ok(RetryPolicy::NONE);
     }
     if !retry.is_object() {
-        return Err(invalid_option(
-            "retry",
-            "false or { maxRetries, baseDelayMs, maxDelayMs }",
-        ));
+        return Err(invalid_option("retry", "false or { maxRetries, baseDelayMs, maxDelayMs }"));
     }
     let defaults = RetryPolicy::default();
     // Nine days of milliseconds bound the delays: well past any Retry-After, well inside setTimeout.
     let max_ms = 777_600_000.0;
     Ok(RetryPolicy {
-        max_retries: number_option(&retry, "maxRetries", 100.0)?
-            .map_or(defaults.max_retries, |n| n as u32),
-        base_delay_ms: number_option(&retry, "baseDelayMs", max_ms)?
-            .map_or(defaults.base_delay_ms, |n| n as u64),
-        max_delay_ms: number_option(&retry, "maxDelayMs", max_ms)?
-            .map_or(defaults.max_delay_ms, |n| n as u64),
+        max_retries: number_option(&retry, "maxRetries", 100.0)?.map_or(defaults.max_retries, |n| n as u32),
+        base_delay_ms: number_option(&retry, "baseDelayMs", max_ms)?.map_or(defaults.base_delay_ms, |n| n as u64),
+        max_delay_ms: number_option(&retry, "maxDelayMs", max_ms)?.map_or(defaults.max_delay_ms, |n| n as u64),
     })
 }
 
 async fn call_token_provider(provider: &Function) -> Result<String, Error> {
     let failed = |e: &JsValue| {
         let mut m = String::from("getAccessToken failed");
-        if let Some(detail) = Reflect::get(e, &JsValue::from_str("message"))
-            .ok()
-            .and_then(|m| m.as_string())
-        {
+        if let Some(detail) = Reflect::get(e, &JsValue::from_str("message")).ok().and_then(|m| m.as_string()) {
             m.push_str(": ");
             m.push_str(&detail);
         }
         Error::config("tokenProviderFailed", m)
     };
-    let value = provider
-        .call0(&JsValue::UNDEFINED)
-        .map_err(|e| failed(&e))?;
-    let value = JsFuture::from(Promise::resolve(&value))
-        .await
-        .map_err(|e| failed(&e))?;
-    value.as_string().ok_or_else(|| {
-        Error::config(
-            "tokenProviderFailed",
-            "getAccessToken must return (or resolve to) a string",
-        )
-    })
+    let value = provider.call0(&JsValue::UNDEFINED).map_err(|e| failed(&e))?;
+    let value = JsFuture::from(Promise::resolve(&value)).await.map_err(|e| failed(&e))?;
+    value
+        .as_string()
+        .ok_or_else(|| Error::config("tokenProviderFailed", "getAccessToken must return (or resolve to) a string"))
 }
 
 fn set(target: &Object, key: &str, value: JsValue) {
@@ -182,41 +141,21 @@ fn set(target: &Object, key: &str, value: JsValue) {
 }
 
 fn opt_str(value: &Option<String>) -> JsValue {
-    value
-        .as_deref()
-        .map_or(JsValue::UNDEFINED, JsValue::from_str)
+    value.as_deref().map_or(JsValue::UNDEFINED, JsValue::from_str)
 }
 
 /// Maps the crate's error to a `GraphError`, once, for every failure JS sees.
 pub(crate) fn to_js_error(error: Error) -> JsValue {
     let fields = Object::new();
     set(&fields, "kind", JsValue::from_str(error.kind.as_str()));
-    set(
-        &fields,
-        "status",
-        error.status.map_or(JsValue::UNDEFINED, JsValue::from),
-    );
+    set(&fields, "status", error.status.map_or(JsValue::UNDEFINED, JsValue::from));
     set(&fields, "code", opt_str(&error.code));
     set(&fields, "innerCode", opt_str(&error.inner_code));
     set(&fields, "requestId", opt_str(&error.request_id));
-    set(
-        &fields,
-        "clientRequestId",
-        opt_str(&error.client_request_id),
-    );
+    set(&fields, "clientRequestId", opt_str(&error.client_request_id));
     set(&fields, "date", opt_str(&error.date));
-    set(
-        &fields,
-        "retryAfterMs",
-        error
-            .retry_after_ms
-            .map_or(JsValue::UNDEFINED, |ms| JsValue::from(ms as f64)),
-    );
-    set(
-        &fields,
-        "mayHaveBeenCreated",
-        JsValue::from_bool(error.may_have_been_created),
-    );
+    set(&fields, "retryAfterMs", error.retry_after_ms.map_or(JsValue::UNDEFINED, |ms| JsValue::from(ms as f64)));
+    set(&fields, "mayHaveBeenCreated", JsValue::from_bool(error.may_have_been_created));
     let problems = Array::new();
     for p in &error.problems {
         let problem = Object::new();

@@ -15,9 +15,7 @@ use super::transport::{self, Attempt};
 use crate::error::{Error, ErrorKind};
 use crate::json::JsonView;
 use crate::model::{LegacyTask, PlannerTask};
-use crate::request::{
-    authorization_value, build_create_request, check_token, Endpoint, RequestOptions,
-};
+use crate::request::{authorization_value, build_create_request, check_token, Endpoint, RequestOptions};
 use crate::response::read_create_response;
 use crate::retry::{decide, Decision, RetryPolicy};
 use crate::schema::{ASSIGNMENT_ODATA_TYPE, FIRST_ORDER_HINT};
@@ -90,10 +88,7 @@ impl CreateTaskOptions {
 
 /// Creates a `plannerTask` (`endpoint` must be [`Endpoint::Planner`]) and returns it as the service
 /// stored it. Validation runs before anything is sent.
-pub async fn create_task(
-    task: &PlannerTask,
-    options: &CreateTaskOptions,
-) -> Result<PlannerTask, Error> {
+pub async fn create_task(task: &PlannerTask, options: &CreateTaskOptions) -> Result<PlannerTask, Error> {
     if options.endpoint != Endpoint::Planner {
         return Err(Error::config(
             "wrongEndpoint",
@@ -105,10 +100,7 @@ pub async fn create_task(
 
 /// Creates a 2015 beta `task` through `/me/tasks`, `/users/{id}/tasks` or
 /// `/drive/root/createdByUser/tasks`.
-pub async fn create_legacy_task(
-    task: &LegacyTask,
-    options: &CreateTaskOptions,
-) -> Result<LegacyTask, Error> {
+pub async fn create_legacy_task(task: &LegacyTask, options: &CreateTaskOptions) -> Result<LegacyTask, Error> {
     if options.endpoint == Endpoint::Planner {
         return Err(Error::config(
             "wrongEndpoint",
@@ -123,12 +115,9 @@ async fn create_typed<T: serde::Serialize + serde::de::DeserializeOwned>(
     options: &CreateTaskOptions,
 ) -> Result<T, Error> {
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    let value = task.serialize(&serializer).map_err(|_| {
-        Error::config(
-            "unserializableTask",
-            "the task cannot be represented as JSON",
-        )
-    })?;
+    let value = task
+        .serialize(&serializer)
+        .map_err(|_| Error::config("unserializableTask", "the task cannot be represented as JSON"))?;
     let created = create(&value, options).await?;
     serde_wasm_bindgen::from_value(created).map_err(|e| {
         let mut m = String::from("The created task does not fit the Rust model: ");
@@ -185,12 +174,10 @@ pub(crate) async fn create(task: &JsValue, options: &CreateTaskOptions) -> Resul
         match decide(&error, retries_done, &options.retry, js_sys::Math::random()) {
             Decision::GiveUp => return Err(error),
             Decision::RetryAfter(delay) => {
-                transport::sleep(delay, options.signal.as_ref())
-                    .await
-                    .map_err(|mut aborted| {
-                        aborted.client_request_id = Some(request.client_request_id.clone());
-                        aborted
-                    })?;
+                transport::sleep(delay, options.signal.as_ref()).await.map_err(|mut aborted| {
+                    aborted.client_request_id = Some(request.client_request_id.clone());
+                    aborted
+                })?;
                 retries_done += 1;
             }
         }
@@ -201,11 +188,8 @@ pub(crate) async fn create(task: &JsValue, options: &CreateTaskOptions) -> Resul
 /// filled in. The caller's object is never modified.
 fn body_text(task: &JsValue, fixes: &[AssignmentFix]) -> Result<String, Error> {
     let unserializable = || {
-        Error::new(
-            ErrorKind::Validation,
-            "The task cannot be serialized as JSON (a cycle or a BigInt?)",
-        )
-        .with_code("invalidTask")
+        Error::new(ErrorKind::Validation, "The task cannot be serialized as JSON (a cycle or a BigInt?)")
+            .with_code("invalidTask")
     };
     let to_send = if fixes.is_empty() {
         task.clone()
@@ -214,31 +198,19 @@ fn body_text(task: &JsValue, fixes: &[AssignmentFix]) -> Result<String, Error> {
         let assignments = shallow_copy(&task.get("assignments").unwrap_or(JsValue::UNDEFINED));
         for fix in fixes {
             let key = JsValue::from_str(&fix.user_id);
-            let assignment =
-                shallow_copy(&Reflect::get(&assignments, &key).unwrap_or(JsValue::UNDEFINED));
+            let assignment = shallow_copy(&Reflect::get(&assignments, &key).unwrap_or(JsValue::UNDEFINED));
             if fix.add_odata_type {
-                set(
-                    &assignment,
-                    "@odata.type",
-                    &JsValue::from_str(ASSIGNMENT_ODATA_TYPE),
-                );
+                set(&assignment, "@odata.type", &JsValue::from_str(ASSIGNMENT_ODATA_TYPE));
             }
             if fix.add_order_hint {
-                set(
-                    &assignment,
-                    "orderHint",
-                    &JsValue::from_str(FIRST_ORDER_HINT),
-                );
+                set(&assignment, "orderHint", &JsValue::from_str(FIRST_ORDER_HINT));
             }
             let _ = Reflect::set(&assignments, &key, &assignment);
         }
         set(&copy, "assignments", &assignments);
         copy.into()
     };
-    JSON::stringify(&to_send)
-        .ok()
-        .and_then(|s| s.as_string())
-        .ok_or_else(unserializable)
+    JSON::stringify(&to_send).ok().and_then(|s| s.as_string()).ok_or_else(unserializable)
 }
 
 fn set(target: &Object, key: &str, value: &JsValue) {

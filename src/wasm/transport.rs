@@ -62,10 +62,7 @@ impl Timer {
     fn start(millis: f64, callback: impl FnMut() + 'static) -> Timer {
         let callback = Closure::new(callback);
         let handle = set_timeout(callback.as_ref().unchecked_ref(), millis);
-        Timer {
-            handle,
-            _callback: callback,
-        }
+        Timer { handle, _callback: callback }
     }
 }
 
@@ -86,28 +83,20 @@ impl AbortListener {
         let callback = Closure::new(callback);
         // Fails only for a signal that is not an EventTarget, which the options reader refused.
         let _ = signal.add_event_listener_with_callback("abort", callback.as_ref().unchecked_ref());
-        AbortListener {
-            signal: signal.clone(),
-            callback,
-        }
+        AbortListener { signal: signal.clone(), callback }
     }
 }
 
 impl Drop for AbortListener {
     fn drop(&mut self) {
-        let _ = self
-            .signal
-            .remove_event_listener_with_callback("abort", self.callback.as_ref().unchecked_ref());
+        let _ = self.signal.remove_event_listener_with_callback("abort", self.callback.as_ref().unchecked_ref());
     }
 }
 
 fn aborted_error(sent: bool) -> Error {
-    Error::new(
-        ErrorKind::Aborted,
-        "The create was aborted by the caller's signal",
-    )
-    .with_code("aborted")
-    .with_may_have_been_created(sent)
+    Error::new(ErrorKind::Aborted, "The create was aborted by the caller's signal")
+        .with_code("aborted")
+        .with_may_have_been_created(sent)
 }
 
 /// Sends one attempt and reads its response, bounded by `signal` and `timeout_ms` (0: none).
@@ -115,8 +104,8 @@ pub(crate) async fn send(attempt: &Attempt<'_>) -> Result<Received, Error> {
     if attempt.signal.is_some_and(|s| s.aborted()) {
         return Err(aborted_error(false));
     }
-    let controller = AbortController::new()
-        .map_err(|_| Error::new(ErrorKind::Network, "AbortController is not available"))?;
+    let controller =
+        AbortController::new().map_err(|_| Error::new(ErrorKind::Network, "AbortController is not available"))?;
     let cause = Rc::new(Cell::new(AbortCause::None));
 
     let _listener = attempt.signal.map(|signal| {
@@ -150,14 +139,7 @@ pub(crate) async fn send(attempt: &Attempt<'_>) -> Result<Received, Error> {
 
     let response: web_sys::Response = match JsFuture::from(fetch_with_request(&request)).await {
         Ok(response) => response.unchecked_into(),
-        Err(error) => {
-            return Err(failure(
-                cause.get(),
-                attempt.timeout_ms,
-                Some(&describe_js_error(&error)),
-                None,
-            ))
-        }
+        Err(error) => return Err(failure(cause.get(), attempt.timeout_ms, Some(&describe_js_error(&error)), None)),
     };
 
     // In a browser a manual redirect is an opaque response with status 0.
@@ -171,11 +153,7 @@ pub(crate) async fn send(attempt: &Attempt<'_>) -> Result<Received, Error> {
     let status = response.status();
     let raw_headers = response.headers();
     let headers = ResponseHeaders::read(|name| raw_headers.get(name).ok().flatten());
-    let declared = raw_headers
-        .get("content-length")
-        .ok()
-        .flatten()
-        .and_then(|v| v.trim().parse::<u64>().ok());
+    let declared = raw_headers.get("content-length").ok().flatten().and_then(|v| v.trim().parse::<u64>().ok());
     if declared.is_some_and(|n| n > MAX_RESPONSE_BYTES as u64) {
         controller.abort();
         return Err(too_large(status, &headers));
@@ -187,32 +165,20 @@ pub(crate) async fn send(attempt: &Attempt<'_>) -> Result<Received, Error> {
     let body = match text {
         Ok(text) => text.as_string().unwrap_or_default(),
         Err(error) => {
-            return Err(failure(
-                cause.get(),
-                attempt.timeout_ms,
-                Some(&describe_js_error(&error)),
-                Some(status),
-            ))
+            return Err(failure(cause.get(), attempt.timeout_ms, Some(&describe_js_error(&error)), Some(status)))
         }
     };
     if body.len() > MAX_RESPONSE_BYTES {
         return Err(too_large(status, &headers));
     }
     let parsed = JSON::parse(&body).ok();
-    Ok(Received {
-        status,
-        headers,
-        body,
-        parsed,
-    })
+    Ok(Received { status, headers, body, parsed })
 }
 
 fn too_large(status: u16, headers: &ResponseHeaders) -> Error {
-    let mut e = Error::invalid_response(
-        "bodyTooLarge",
-        "The response body is larger than 1 MiB, the most this client reads",
-    )
-    .with_may_have_been_created(status == 201 || matches!(status, 500 | 502 | 504));
+    let mut e =
+        Error::invalid_response("bodyTooLarge", "The response body is larger than 1 MiB, the most this client reads")
+            .with_may_have_been_created(status == 201 || matches!(status, 500 | 502 | 504));
     e.status = Some(status);
     e.request_id = headers.request_id.clone();
     e
@@ -230,21 +196,16 @@ fn failure(cause: AbortCause, timeout_ms: u32, detail: Option<&str>, status: Opt
             let mut m = String::from("The attempt took longer than timeoutMs (");
             m.push_str(&timeout_ms.to_string());
             m.push_str(" ms)");
-            Error::new(ErrorKind::Timeout, m)
-                .with_code("timeout")
-                .with_may_have_been_created(true)
+            Error::new(ErrorKind::Timeout, m).with_code("timeout").with_may_have_been_created(true)
         }
         AbortCause::None => {
-            let sent = status.is_some()
-                || !detail.is_some_and(|d| NOT_SENT_CODES.iter().any(|c| d.contains(c)));
+            let sent = status.is_some() || !detail.is_some_and(|d| NOT_SENT_CODES.iter().any(|c| d.contains(c)));
             let mut m = String::from("The request failed on the network");
             if let Some(d) = detail {
                 m.push_str(": ");
                 m.push_str(d);
             }
-            Error::new(ErrorKind::Network, m)
-                .with_code("networkError")
-                .with_may_have_been_created(sent)
+            Error::new(ErrorKind::Network, m).with_code("networkError").with_may_have_been_created(sent)
         }
     };
     e.status = status;
@@ -254,11 +215,7 @@ fn failure(cause: AbortCause, timeout_ms: u32, detail: Option<&str>, status: Opt
 /// Describes a fetch rejection with its `cause.code` (undici), so [`failure`] can tell whether the
 /// request left.
 pub(crate) fn describe_js_error(error: &JsValue) -> String {
-    let text = |v: &JsValue, key: &str| {
-        Reflect::get(v, &JsValue::from_str(key))
-            .ok()
-            .and_then(|s| s.as_string())
-    };
+    let text = |v: &JsValue, key: &str| Reflect::get(v, &JsValue::from_str(key)).ok().and_then(|s| s.as_string());
     let mut out = text(error, "message").unwrap_or_else(|| String::from("unknown error"));
     if let Ok(cause) = Reflect::get(error, &JsValue::from_str("cause")) {
         if let Some(code) = text(&cause, "code") {
@@ -289,11 +246,7 @@ pub(crate) async fn sleep(millis: u64, signal: Option<&AbortSignal>) -> Result<(
             }));
         }
     });
-    let finished_in_time = JsFuture::from(promise)
-        .await
-        .ok()
-        .and_then(|v| v.as_bool())
-        .unwrap_or(false);
+    let finished_in_time = JsFuture::from(promise).await.ok().and_then(|v| v.as_bool()).unwrap_or(false);
     drop(timer);
     drop(listener);
     if finished_in_time {

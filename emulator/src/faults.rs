@@ -1,0 +1,209 @@
+//! Scripted faults (`POST /_emulator/faults`) and random ones (`--chaos-rate`).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::util::SeededRng;
+
+/// One queued fault. Field names are the control endpoint's JSON names.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Fault {
+    /// The status to answer (200–599).
+    pub status: u16,
+    /// `Retry-After`: a number of seconds (written as given, fractions too) or a string (verbatim).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<Value>,
+    /// Store the task first, then answer `status`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub after_commit: bool,
+    /// A raw body instead of Graph's error body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// The `Content-Type` of the answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    /// Extra response headers (they win over the emulator's own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub headers: Option<BTreeMap<String, String>>,
+    /// Sleep this long before answering.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delay_ms: Option<u64>,
+    /// Only a write carrying this `client-request-id` takes the fault.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_request_id: Option<String>,
+}
+
+/// The longest `delayMs` accepted (ten minutes).
+pub const MAX_DELAY_MS: u64 = 600_000;
+
+impl Fault {
+    /// A fault with only a status.
+    pub fn status(status: u16) -> Fault {
+        Fault { status, retry_after: None, after_commit: false, body: None, content_type: None, headers: None, delay_ms: None, client_request_id: None }
+    }
+
+    /// The `Retry-After` header value, when there is one.
+    pub fn retry_after_text(&self) -> Option<String> {
+        match self.retry_after.as_ref()? {
+            Value::Number(n) => Some(n.to_string()),
+            Value::String(s) => Some(s.clone()),
+            _ => None,
+        }
+    }
+
+    /// True when the write is processed (and stored) before the fault answers: `afterCommit`, or a
+    /// 2xx without a body of its own (a slow but real success, with `delayMs`).
+    pub fn processes_write(&self) -> bool {
+        self.after_commit || ((200..300).contains(&self.status) && self.body.is_none())
+    }
+
+    /// Whether a write with this `client-request-id` takes the fault.
+    pub fn matches(&self, client_request_id: Option<&str>) -> bool {
+        match &self.client_request_id {
+            None => true,
+            Some(want) => client_request_id == Some(want.as_str()),
+        }
+    }
+
+    fn check(&self) -> Result<(), String> {
+        if !(200..=599).contains(&self.status) {
+            return Err("status must be between 200 and 599".into());
+        }
+        match &self.retry_after {
+            None | Some(Value::String(_)) => {}
+            Some(Value::Number(n)) if n.as_f64().is_some_and(|x| x >= 0.0) => {}
+            Some(_) => return Err("retryAfter must be a number of seconds (>= 0) or a string".into()),
+        }
+        if let Some(t) = &self.retry_after_text() {
+            if axum::http::HeaderValue::from_str(t).is_err() {
+                return Err("retryAfter is not a valid header value".into());
+            }
+        }
+        if let Some(ct) = &self.content_type {
+            if axum::http::HeaderValue::from_str(ct).is_err() {
+                return Err("contentType is not a valid header value".into());
+            }
+        }
+        for (name, value) in self.headers.iter().flatten() {
+            if axum::http::HeaderName::from_bytes(name.as_bytes()).is_err() || axum::http::HeaderValue::from_str(value).is_err() {
+                return Err(format!("headers.{name} is not a valid header"));
+            }
+        }
+        if self.delay_ms.is_some_and(|d| d > MAX_DELAY_MS) {
+            return Err(format!("delayMs must be at most {MAX_DELAY_MS}"));
+        }
+        Ok(())
+    }
+}
+
+/// Reads the body of `POST /_emulator/faults`: an array of faults (or one fault object).
+pub fn parse_faults(body: &[u8]) -> Result<Vec<Fault>, String> {
+    let value: Value = serde_json::from_slice(body).map_err(|e| format!("the body is not JSON: {e}"))?;
+    let items = match value {
+        Value::Array(items) => items,
+        obj @ Value::Object(_) => vec![obj],
+        _ => return Err("the body must be an array of faults".into()),
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.into_iter().enumerate() {
+        let fault: Fault = serde_json::from_value(item).map_err(|e| format!("fault {i}: {e}"))?;
+        fault.check().map_err(|e| format!("fault {i}: {e}"))?;
+        out.push(fault);
+    }
+    Ok(out)
+}
+
+/// `--chaos-rate`: a seeded sequence of decisions, one per write.
+#[derive(Debug)]
+pub struct Chaos {
+    rate: f64,
+    rng: SeededRng,
+}
+
+impl Chaos {
+    /// Fails `rate` of the writes, in an order fixed by `seed`.
+    pub fn new(rate: f64, seed: u64) -> Chaos {
+        Chaos { rate, rng: SeededRng::new(seed) }
+    }
+
+    /// The fault for the next write, if it gets one: 429 (40%) or 503 (30%) with `Retry-After` of
+    /// 1 to 3 seconds (sometimes fractional), or 504 (30%), half of them after the task was stored.
+    pub fn draw(&mut self) -> Option<Fault> {
+        let hit = self.rng.next_f64() < self.rate;
+        let kind = self.rng.next_f64();
+        let extra = self.rng.next_f64();
+        if !hit {
+            return None;
+        }
+        const RETRY_AFTER: [&str; 5] = ["1", "1.5", "2", "2.5", "3"];
+        let retry_after = || {
+            let text = RETRY_AFTER[((extra * 5.0) as usize).min(4)];
+            serde_json::from_str::<Value>(text).ok()
+        };
+        let mut fault;
+        if kind < 0.4 {
+            fault = Fault::status(429);
+            fault.retry_after = retry_after();
+        } else if kind < 0.7 {
+            fault = Fault::status(503);
+            fault.retry_after = retry_after();
+        } else {
+            fault = Fault::status(504);
+            fault.after_commit = extra < 0.5;
+        }
+        Some(fault)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_checks() {
+        let f = parse_faults(br#"[{"status":429,"retryAfter":2},{"status":504,"afterCommit":true},{"status":429,"retryAfter":1.5,"clientRequestId":"x"}]"#)
+            .unwrap();
+        assert_eq!(f.len(), 3);
+        assert_eq!(f[0].retry_after_text().as_deref(), Some("2"));
+        assert_eq!(f[2].retry_after_text().as_deref(), Some("1.5"));
+        assert!(f[1].processes_write());
+        assert!(!f[0].processes_write());
+        assert!(f[2].matches(Some("x")) && !f[2].matches(Some("y")) && !f[2].matches(None));
+        assert!(f[0].matches(Some("y")));
+        assert_eq!(parse_faults(br#"{"status":201,"body":"{}"}"#).unwrap().len(), 1);
+        assert!(!parse_faults(br#"{"status":201,"body":"{}"}"#).unwrap()[0].processes_write());
+        assert!(parse_faults(br#"{"status":201,"delayMs":10}"#).unwrap()[0].processes_write());
+        for bad in [
+            &br#"[{"retryAfter":2}]"#[..],
+            br#"[{"status":99}]"#,
+            br#"[{"status":429,"retry_after":2}]"#,
+            br#"[{"status":429,"retryAfter":-1}]"#,
+            br#"[{"status":302,"headers":{"bad name":"x"}}]"#,
+            br#"[{"status":500,"delayMs":99999999}]"#,
+            br#"5"#,
+            br#"nope"#,
+        ] {
+            assert!(parse_faults(bad).is_err(), "{}", String::from_utf8_lossy(bad));
+        }
+    }
+
+    #[test]
+    fn chaos_rate_and_mix() {
+        let mut c = Chaos::new(0.3, 42);
+        let faults: Vec<Fault> = (0..10_000).filter_map(|_| c.draw()).collect();
+        assert!((2700..3300).contains(&faults.len()), "{}", faults.len());
+        for f in &faults {
+            assert!(matches!(f.status, 429 | 503 | 504));
+            assert_eq!(f.retry_after.is_some(), f.status != 504);
+        }
+        assert!(faults.iter().any(|f| f.after_commit) && faults.iter().any(|f| f.status == 504 && !f.after_commit));
+        assert!(faults.iter().any(|f| f.retry_after_text().is_some_and(|t| t.contains('.'))));
+        let mut again = Chaos::new(0.3, 42);
+        let same: Vec<Fault> = (0..10_000).filter_map(|_| again.draw()).collect();
+        assert_eq!(faults, same);
+        assert!(Chaos::new(0.0, 1).draw().is_none());
+    }
+}

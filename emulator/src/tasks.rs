@@ -1,0 +1,247 @@
+//! From a validated create body to the resource the service answers with.
+//!
+//! The rules come from the core (`graph_tasks::validate`); this module adds only what the core does
+//! not decide because only a service can: unknown properties, id formats, and the values the service
+//! chooses (id, times, order hints, defaults, `createdBy`, completed assignments).
+
+use serde_json::{Map, Value};
+
+use graph_tasks::json::as_integer;
+use graph_tasks::model::{Identity, IdentitySet, LegacyTask, PlannerAppliedCategories, PlannerAssignment, PlannerAssignments, PlannerPreviewType, PlannerTask};
+use graph_tasks::schema::{Resource, ASSIGNMENT_ODATA_TYPE};
+use graph_tasks::validate::is_planner_id;
+use graph_tasks::Problem;
+
+/// The caller, from the bearer token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Caller {
+    /// The user id (`oid` of a JWT, else the default user).
+    pub id: String,
+    /// The display name (`name` of a JWT, else the seed's name for the user).
+    pub display_name: Option<String>,
+}
+
+impl Caller {
+    /// The caller as an identitySet: `{"user":{"displayName":..,"id":..}}`.
+    pub fn identity_set(&self) -> IdentitySet {
+        IdentitySet {
+            user: Some(Identity { id: Some(self.id.clone()), display_name: self.display_name.clone(), ..Identity::default() }),
+            ..IdentitySet::default()
+        }
+    }
+}
+
+/// The problems the core leaves to the service: properties the resource does not have (instance
+/// annotations such as `@odata.type` aside) and ids that are not in Planner's format.
+pub fn service_problems(body: &Value, resource: Resource) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let Some(object) = body.as_object() else { return problems };
+    let type_name = match resource {
+        Resource::PlannerTask => "microsoft.graph.plannerTask",
+        Resource::LegacyTask => "microsoft.graph.task",
+    };
+    for key in object.keys() {
+        if !key.starts_with('@') && !key.contains('@') && resource.field(key).is_none() {
+            problems.push(Problem::new(key.clone(), format!("is not a property of {type_name}")));
+        }
+    }
+    for name in ["planId", "bucketId"] {
+        if let Some(id) = object.get(name).and_then(Value::as_str) {
+            if !id.trim().is_empty() && !is_planner_id(id) {
+                problems.push(Problem::new(name, "is not a valid Planner id: 28 case-sensitive characters of A-Z, a-z, 0-9, _ and -"));
+            }
+        }
+    }
+    problems
+}
+
+/// The number of assignees a create asks for.
+pub fn assignee_count(body: &Value) -> usize {
+    body.get("assignments").and_then(Value::as_object).map_or(0, Map::len)
+}
+
+/// A string member, `None` when absent or null.
+pub fn str_member(body: &Value, name: &str) -> Option<String> {
+    body.get(name).and_then(Value::as_str).map(str::to_owned)
+}
+
+fn int_member(body: &Value, name: &str) -> Option<i32> {
+    body.get(name).and_then(|v| as_integer(&v)).and_then(|n| i32::try_from(n).ok())
+}
+
+/// What the service chooses for one task.
+pub struct ServiceValues<'a> {
+    /// The new id.
+    pub id: String,
+    /// `@odata.etag`.
+    pub etag: String,
+    /// `createdDateTime` (and `assignedDateTime`).
+    pub now: String,
+    /// The next service order hint.
+    pub next_hint: &'a mut dyn FnMut() -> String,
+}
+
+/// A task ready to store.
+pub struct BuiltTask {
+    /// Its JSON, without `@odata.context`.
+    pub json: String,
+    /// `percentComplete` below 100.
+    pub active: bool,
+}
+
+fn categories(body: &Value) -> PlannerAppliedCategories {
+    let mut c: PlannerAppliedCategories = body.get("appliedCategories").and_then(|v| serde_json::from_value(v.clone()).ok()).unwrap_or_default();
+    // "When they don't apply, properties are automatically removed by setting their values to false."
+    c.categories.retain(|_, applied| *applied);
+    c.additional_properties.clear();
+    c
+}
+
+/// The `plannerTask` the service answers for a validated create `body`.
+pub fn build_planner(body: &Value, caller: &Caller, v: ServiceValues<'_>) -> Result<BuiltTask, serde_json::Error> {
+    let percent = int_member(body, "percentComplete").unwrap_or(0);
+    let me = caller.identity_set();
+    let mut assignments = PlannerAssignments::default();
+    if let Some(map) = body.get("assignments").and_then(Value::as_object) {
+        for user_id in map.keys() {
+            assignments.0.insert(
+                user_id.clone(),
+                PlannerAssignment {
+                    odata_type: Some(ASSIGNMENT_ODATA_TYPE.to_owned()),
+                    assigned_by: Some(me.clone()),
+                    assigned_date_time: Some(v.now.clone()),
+                    order_hint: Some((v.next_hint)()),
+                    ..PlannerAssignment::default()
+                },
+            );
+        }
+    }
+    let completed = percent >= 100;
+    let task = PlannerTask {
+        id: Some(v.id),
+        odata_etag: Some(v.etag),
+        plan_id: str_member(body, "planId"),
+        bucket_id: str_member(body, "bucketId"),
+        title: str_member(body, "title"),
+        order_hint: Some((v.next_hint)()),
+        assignee_priority: Some(str_member(body, "assigneePriority").unwrap_or_default()),
+        percent_complete: Some(percent),
+        priority: Some(int_member(body, "priority").unwrap_or(5)),
+        start_date_time: str_member(body, "startDateTime"),
+        due_date_time: str_member(body, "dueDateTime"),
+        created_date_time: Some(v.now.clone()),
+        completed_date_time: completed.then(|| v.now.clone()),
+        completed_by: completed.then(|| me.clone()),
+        created_by: Some(me),
+        has_description: Some(false),
+        preview_type: Some(str_member(body, "previewType").map_or(PlannerPreviewType::Automatic, |p| PlannerPreviewType::from(p.as_str()))),
+        reference_count: Some(0),
+        checklist_item_count: Some(0),
+        active_checklist_item_count: Some(0),
+        conversation_thread_id: str_member(body, "conversationThreadId"),
+        applied_categories: Some(categories(body)),
+        assignments: Some(assignments),
+        goal_ids: body.get("goalIds").and_then(|g| serde_json::from_value(g.clone()).ok()),
+        is_on_my_day: body.get("isOnMyDay").and_then(Value::as_bool),
+        recurrence: body.get("recurrence").filter(|r| !r.is_null()).cloned(),
+        ..PlannerTask::default()
+    };
+    let mut value = serde_json::to_value(&task)?;
+    // The service writes every nullable v1.0 property, with null when it has no value.
+    if let Some(object) = value.as_object_mut() {
+        for name in ["bucketId", "startDateTime", "dueDateTime", "completedDateTime", "completedBy", "conversationThreadId"] {
+            object.entry(name).or_insert(Value::Null);
+        }
+    }
+    Ok(BuiltTask { json: serde_json::to_string(&value)?, active: !completed })
+}
+
+/// The 2015 beta `task` the service answers for a validated create `body`: people are user-id strings.
+pub fn build_legacy(body: &Value, caller: &Caller, v: ServiceValues<'_>) -> Result<BuiltTask, serde_json::Error> {
+    let percent = int_member(body, "percentComplete").unwrap_or(0);
+    let assigned_to = str_member(body, "assignedTo");
+    let completed = percent >= 100;
+    let task = LegacyTask {
+        id: Some(v.id),
+        odata_etag: Some(v.etag),
+        applied_categories: Some(categories(body)),
+        assigned_by: assigned_to.as_ref().map(|_| caller.id.clone()),
+        assigned_date_time: assigned_to.as_ref().map(|_| v.now.clone()),
+        assigned_to,
+        assignee_priority: Some(str_member(body, "assigneePriority").unwrap_or_default()),
+        bucket_id: str_member(body, "bucketId"),
+        completed_date_time: completed.then(|| v.now.clone()),
+        conversation_thread_id: str_member(body, "conversationThreadId"),
+        created_by: Some(caller.id.clone()),
+        created_date_time: Some(v.now.clone()),
+        due_date_time: str_member(body, "dueDateTime"),
+        has_description: Some(false),
+        order_hint: Some((v.next_hint)()),
+        percent_complete: Some(percent),
+        plan_id: str_member(body, "planId"),
+        preview_type: Some(PlannerPreviewType::Automatic),
+        start_date_time: str_member(body, "startDateTime"),
+        title: str_member(body, "title"),
+        ..LegacyTask::default()
+    };
+    Ok(BuiltTask { json: serde_json::to_string(&task)?, active: !completed })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn values(hints: &mut dyn FnMut() -> String) -> ServiceValues<'_> {
+        ServiceValues { id: "01gzSlKkIUSUl6DF_EilrmQAKDhh".into(), etag: "W/\"x\"".into(), now: "2015-03-25T18:36:49.2407981Z".into(), next_hint: hints }
+    }
+
+    #[test]
+    fn planner_defaults_and_assignments() {
+        let caller = Caller { id: "u".into(), display_name: Some("U".into()) };
+        let body = json!({ "planId": "p", "title": "t", "assignments": { "a": { "@odata.type": "microsoft.graph.plannerAssignment", "orderHint": " !" } }, "appliedCategories": { "category1": true, "category2": false } });
+        let mut n = 0;
+        let mut hints = || {
+            n += 1;
+            format!("h{n}")
+        };
+        let built = build_planner(&body, &caller, values(&mut hints)).unwrap();
+        let v: Value = serde_json::from_str(&built.json).unwrap();
+        assert_eq!(v["priority"], 5);
+        assert_eq!(v["percentComplete"], 0);
+        assert_eq!(v["previewType"], "automatic");
+        assert_eq!(v["hasDescription"], false);
+        assert_eq!(v["dueDateTime"], Value::Null);
+        assert_eq!(v["appliedCategories"], json!({ "category1": true }));
+        assert_eq!(v["createdBy"], json!({ "user": { "id": "u", "displayName": "U" } }));
+        let a = &v["assignments"]["a"];
+        assert_eq!(a["@odata.type"], ASSIGNMENT_ODATA_TYPE);
+        assert_eq!(a["assignedBy"]["user"]["id"], "u");
+        assert_eq!(a["orderHint"], "h1");
+        assert_eq!(v["orderHint"], "h2");
+        assert!(built.active);
+    }
+
+    #[test]
+    fn legacy_people_are_strings() {
+        let caller = Caller { id: "u".into(), display_name: None };
+        let body = json!({ "title": "t", "assignedTo": "x", "percentComplete": 100 });
+        let mut hints = || "h".to_owned();
+        let built = build_legacy(&body, &caller, values(&mut hints)).unwrap();
+        let v: Value = serde_json::from_str(&built.json).unwrap();
+        assert_eq!(v["createdBy"], "u");
+        assert_eq!(v["assignedBy"], "u");
+        assert_eq!(v["assignedTo"], "x");
+        assert!(v["completedDateTime"].is_string());
+        assert!(!built.active);
+    }
+
+    #[test]
+    fn service_problems_found() {
+        let p =
+            service_problems(&json!({ "title": "t", "dueDate": "x", "@odata.type": "#microsoft.graph.plannerTask", "planId": "short" }), Resource::PlannerTask);
+        let f: Vec<_> = p.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(f, ["dueDate", "planId"]);
+        assert!(service_problems(&json!({ "title": "t", "priority": 1 }), Resource::LegacyTask).iter().any(|p| p.field == "priority"));
+    }
+}
