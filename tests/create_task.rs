@@ -702,3 +702,44 @@ async fn rust_api_creates_typed_tasks() {
     assert_eq!(created.title.as_deref(), Some("typed legacy"));
     assert!(created.created_by.is_some());
 }
+
+#[wasm_bindgen_test]
+async fn a_network_failure_after_sending_is_flagged_and_not_resent() {
+    let (plan, _) = new_plan("broken connection").await;
+    let crid = unique("broken");
+    fault(json!([{ "status": 201, "breakBody": true, "clientRequestId": crid }])).await;
+    let f = create(planner_task(&plan, "stored, answer lost"), options(json!({ "clientRequestId": crid })))
+        .await
+        .unwrap_err();
+    assert_eq!(f.kind(), "network");
+    assert!(f.may_have_been_created());
+    assert_eq!(received(&crid).await.len(), 1, "never re-sent");
+    assert_eq!(tasks_in_plan(&plan).await, 1);
+}
+
+#[wasm_bindgen_test]
+async fn a_thousand_bad_responses_in_a_row_leave_the_module_healthy() {
+    let crid = unique("thousand");
+    let bodies = [
+        "not json",
+        "{\"id\":",
+        "",
+        "[]",
+        "{\"id\":5}",
+        "<html>502</html>",
+        "{\"error\":{\"code\":\"x\"}}",
+        "{\"id\":\"a\",\"assignments\":7}",
+    ];
+    let faults: Vec<Value> = (0..1000)
+        .map(|i| json!({ "status": 201, "body": bodies[i % bodies.len()], "clientRequestId": crid }))
+        .collect();
+    fault(Value::Array(faults)).await;
+    for i in 0..1000 {
+        let f = create(planner_task(PLAN_IN_DOCS, "hostile"), options(json!({ "clientRequestId": crid })))
+            .await
+            .unwrap_err();
+        assert_eq!(f.kind(), "invalidResponse", "response {i}");
+    }
+    let created = create(planner_task(PLAN_IN_DOCS, "healthy"), options(json!({ "clientRequestId": crid }))).await;
+    assert_eq!(created.unwrap_or_else(|f| panic!("{:?}", f.0))["title"], "healthy");
+}

@@ -289,6 +289,23 @@ fn fault_response(ctx: &Ctx, fault: &Fault, created: Option<Response>) -> Respon
             resp.headers_mut().insert(n, v);
         }
     }
+    if fault.break_body {
+        // The head and a first chunk go out, then the stream fails and hyper resets the connection. The
+        // pause lets hyper flush the head first: a connection that dies before any response byte looks
+        // like a stale keep-alive socket, which browsers silently re-send.
+        let chunks = futures_util::stream::unfold(0u8, |step| async move {
+            match step {
+                0 => Some((Ok(Bytes::from_static(b"{\"id\":")), 1)),
+                1 => {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    Some((Err(std::io::Error::other("fault: breakBody")), 2))
+                }
+                _ => None,
+            }
+        });
+        resp.headers_mut().remove("content-length");
+        *resp.body_mut() = Body::from_stream(chunks);
+    }
     resp
 }
 
@@ -746,7 +763,7 @@ async fn write_inner(app: &Arc<App>, ctx: &Ctx, headers: &HeaderMap, read: &Body
             if created.status() != StatusCode::CREATED {
                 return created;
             }
-            if f.after_commit {
+            if f.after_commit || f.break_body {
                 lock(&app.stats).faults_after_commit += 1;
                 answer_fault(app, ctx, &f, Some(created))
             } else {

@@ -34,6 +34,10 @@ pub struct Fault {
     /// Only a write carrying this `client-request-id` takes the fault.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_request_id: Option<String>,
+    /// Send the status and headers, then break the connection in the middle of the body: a network
+    /// failure after the request was received (with `afterCommit`, after the task was stored).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub break_body: bool,
 }
 
 /// The longest `delayMs` accepted (ten minutes).
@@ -42,7 +46,17 @@ pub const MAX_DELAY_MS: u64 = 600_000;
 impl Fault {
     /// A fault with only a status.
     pub fn status(status: u16) -> Fault {
-        Fault { status, retry_after: None, after_commit: false, body: None, content_type: None, headers: None, delay_ms: None, client_request_id: None }
+        Fault {
+            status,
+            retry_after: None,
+            after_commit: false,
+            body: None,
+            content_type: None,
+            headers: None,
+            delay_ms: None,
+            client_request_id: None,
+            break_body: false,
+        }
     }
 
     /// The `Retry-After` header value, when there is one.

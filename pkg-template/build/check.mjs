@@ -1,0 +1,91 @@
+// Checks the assembled package before it is packed, and measures it.
+// Called by .ci/build-pkg:   node check.mjs <package dir> <tarball> <sizes.json> <bundle dir> <release|dev>
+//
+// Fails when a file named by `files` or `exports` is missing, when node.cjs is not plain CommonJS, or
+// when an entry does not export createTask and the one GraphError class.
+import fs from "node:fs";
+import path from "node:path";
+import zlib from "node:zlib";
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+
+const [pkg, tarball, sizesFile, bundleDir, profile = "release"] = process.argv.slice(2);
+const fail = (message) => {
+  console.error(`build-pkg: ${message}`);
+  process.exit(1);
+};
+const manifest = JSON.parse(fs.readFileSync(path.join(pkg, "package.json"), "utf8"));
+
+// Every file the manifest names exists, and nothing else is shipped by accident.
+const targets = new Set(manifest.files);
+const walk = (value) => {
+  if (typeof value === "string") targets.add(value.replace(/^\.\//, ""));
+  else for (const v of Object.values(value)) walk(v);
+};
+walk(manifest.exports);
+targets.add(manifest.main.replace(/^\.\//, ""));
+targets.add(manifest.types.replace(/^\.\//, ""));
+for (const file of targets) {
+  if (!fs.existsSync(path.join(pkg, file))) fail(`package.json names ${file}, which the build did not produce`);
+}
+
+// node.cjs must load without any ES module (Node 18 cannot require one).
+const cjs = fs.readFileSync(path.join(pkg, "node.cjs"), "utf8");
+if (/^\s*(import|export)\s/m.test(cjs) || cjs.includes("import.meta")) fail("node.cjs is not plain CommonJS");
+
+// Every entry exports createTask and the same GraphError class; loading does not instantiate anything.
+const required = createRequire(path.join(pkg, "package.json"))(path.join(pkg, "node.cjs"));
+const node = await import(pathToFileURL(path.join(pkg, "node.mjs")));
+const nodeWeb = await import(pathToFileURL(path.join(pkg, "node-web.mjs")));
+const browser = await import(pathToFileURL(path.join(pkg, "index.js")));
+const web = await import(pathToFileURL(path.join(pkg, "web.js")));
+for (const [name, m] of Object.entries({ "node.cjs": required, "node.mjs": node, "node-web.mjs": nodeWeb, "index.js": browser, "web.js": web })) {
+  if (typeof m.createTask !== "function" || typeof m.GraphError !== "function") fail(`${name} does not export createTask and GraphError`);
+  if (!(new m.GraphError("x", { kind: "config" }) instanceof Error)) fail(`${name}: GraphError does not extend Error`);
+}
+if (node.GraphError !== required.GraphError || nodeWeb.GraphError !== required.GraphError) fail("the Node entries do not share one GraphError");
+if (web.GraphError !== browser.GraphError || web.createTask !== browser.createTask) fail("index.js and web.js do not share one module");
+if (typeof web.default !== "function" || typeof web.initSync !== "function") fail("web.js does not export init and initSync");
+
+// Sizes.
+const measure = (files) => {
+  const buf = Buffer.concat(files.map((f) => fs.readFileSync(path.isAbsolute(f) ? f : path.join(pkg, f))));
+  return {
+    raw: buf.length,
+    gzip: zlib.gzipSync(buf, { level: 9 }).length,
+    brotli: zlib.brotliCompressSync(buf, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+  };
+};
+const glue = ["graph_tasks.js", "graph_error.js"];
+const sizes = {
+  version: manifest.version,
+  profile,
+  wasm: measure(["graph_tasks_bg.wasm"]),
+  entries: {
+    "graph-tasks (browser, bundlers): index.js + glue": measure(["index.js", ...glue]),
+    "graph-tasks/web: web.js + index.js + glue": measure(["web.js", "index.js", ...glue]),
+    "graph-tasks (Node import): node.mjs + node.cjs": measure(["node.mjs", "node.cjs"]),
+    "graph-tasks (Node require): node.cjs": measure(["node.cjs"]),
+  },
+  tarball: fs.statSync(tarball).size,
+};
+// A createTask consumer bundled by esbuild --bundle --minify (browser, ESM): the number issue 7 budgets.
+const bundle = path.join(bundleDir, "out.js");
+if (fs.existsSync(bundle)) {
+  const js = measure([bundle]);
+  sizes.consumerBundle = {
+    js,
+    total: { raw: js.raw + sizes.wasm.raw, gzip: js.gzip + sizes.wasm.gzip, brotli: js.brotli + sizes.wasm.brotli },
+  };
+}
+fs.writeFileSync(sizesFile, JSON.stringify(sizes, null, 2) + "\n");
+
+const row = (label, s) => console.log(`  ${label.padEnd(52)} ${String(s.raw).padStart(7)} B  ${String(s.gzip).padStart(6)} B gzip  ${String(s.brotli).padStart(6)} B br`);
+console.log(`graph-tasks ${manifest.version} (${profile} build; sizes in bytes, gzip -9, brotli -11)`);
+row("graph_tasks_bg.wasm", sizes.wasm);
+for (const [label, s] of Object.entries(sizes.entries)) row(label, s);
+if (sizes.consumerBundle) {
+  row("esbuild --bundle --minify createTask consumer: JS", sizes.consumerBundle.js);
+  row("  ... JS + wasm", sizes.consumerBundle.total);
+}
+console.log(`  ${path.basename(tarball).padEnd(52)} ${String(sizes.tarball).padStart(7)} B`);

@@ -1,0 +1,23 @@
+// Source of node.cjs (bundled by .ci/build-pkg with esbuild into one CommonJS file, so that require()
+// works on every Node >= 18 without loading any ES module).
+//
+// The wasm is read next to node.cjs and instantiated synchronously on the first createTask call;
+// requiring the package does nothing else.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { initSync, createTask as run } from "./graph_tasks.js";
+export { GraphError } from "./graph_error.js";
+
+let ready = false;
+
+export function createTask(task, options) {
+  if (!ready) {
+    try {
+      initSync({ module: readFileSync(join(__dirname, "graph_tasks_bg.wasm")) });
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    ready = true;
+  }
+  return run(task, options);
+}

@@ -1,0 +1,412 @@
+// TypeScript declarations of graph-tasks (every entry; graph-tasks/web adds init and initSync).
+//
+// The task interfaces mirror the property tables in the crate's src/schema.rs; the test
+// tests/typescript_types.rs fails when the two drift apart. Keep one property per line, in the form
+// `  [readonly ]name[?]: Type;`, so that the test can read them.
+//
+// Every createTask either resolves to the task the service created (its own JSON object, checked, with
+// every property it sent) or rejects with a GraphError. Properties the service sends that are not
+// declared here are kept on the object; read them with a cast.
+
+// ─── Shared types ──────────────────────────────────────────────────────────────────────────────────
+
+/** One actor: a user, an application or a device (`microsoft.graph.identity`). */
+export interface Identity {
+  /** The display name; may be all there is when the id is missing. */
+  displayName?: string | null;
+  /** The identifier (a user id is an Entra object id). */
+  id?: string | null;
+}
+
+/** Who did something (`microsoft.graph.identitySet`). */
+export interface IdentitySet {
+  /** The application involved. */
+  application?: Identity | null;
+  /** The device involved. */
+  device?: Identity | null;
+  /** The user involved. */
+  user?: Identity | null;
+}
+
+/** The preview types known today (`plannerPreviewType`); the only values a create may send. */
+export type KnownPlannerPreviewType = "automatic" | "noPreview" | "checklist" | "description" | "reference";
+
+/** What a task's card shows. The service may add values, so a created task may carry a later one. */
+export type PlannerPreviewType = KnownPlannerPreviewType | (string & {});
+
+/** The labels of a Planner task: `category1` … `category25`; `true` applies a label, `false` removes it. */
+export interface PlannerAppliedCategories {
+  category1?: boolean;
+  category2?: boolean;
+  category3?: boolean;
+  category4?: boolean;
+  category5?: boolean;
+  category6?: boolean;
+  category7?: boolean;
+  category8?: boolean;
+  category9?: boolean;
+  category10?: boolean;
+  category11?: boolean;
+  category12?: boolean;
+  category13?: boolean;
+  category14?: boolean;
+  category15?: boolean;
+  category16?: boolean;
+  category17?: boolean;
+  category18?: boolean;
+  category19?: boolean;
+  category20?: boolean;
+  category21?: boolean;
+  category22?: boolean;
+  category23?: boolean;
+  category24?: boolean;
+  category25?: boolean;
+}
+
+/** The labels of a 2015 beta task: `category0` … `category5`. */
+export interface LegacyAppliedCategories {
+  category0?: boolean;
+  category1?: boolean;
+  category2?: boolean;
+  category3?: boolean;
+  category4?: boolean;
+  category5?: boolean;
+}
+
+/**
+ * One assignee's entry in a task to create. Both members may be left out: the client sends
+ * `"@odata.type": "#microsoft.graph.plannerAssignment"` and `orderHint: " !"` (first in the list).
+ */
+export interface PlannerAssignmentInput {
+  /** The assignment type; the only value the service accepts. */
+  "@odata.type"?: "#microsoft.graph.plannerAssignment" | "microsoft.graph.plannerAssignment";
+  /** The task's place in the assignee's list, in the form `"<previous hint> <next hint>!"`; `" !"` puts it first. */
+  orderHint?: string;
+}
+
+/** One assignee's entry in a created task (`plannerAssignment`). */
+export interface PlannerAssignment {
+  /** `#microsoft.graph.plannerAssignment`. */
+  "@odata.type"?: string;
+  /** Who assigned the task, set by the service. */
+  readonly assignedBy?: IdentitySet | null;
+  /** When the task was assigned, set by the service. */
+  readonly assignedDateTime?: string | null;
+  /** The task's place in the assignee's list, as the service stored it. */
+  orderHint?: string | null;
+}
+
+// ─── plannerTask (endpoint "planner", the default) ─────────────────────────────────────────────────
+
+/**
+ * A Planner task to create (`POST /planner/tasks`): `planId` and `title`, and any property a client may
+ * set. Service-set properties (`id`, `createdBy`, the counts, …) are not accepted.
+ */
+export interface PlannerTaskInput {
+  /** The plan the task belongs to; it must exist. */
+  planId: string;
+  /** The bucket the task belongs to; it must be in the task's plan. */
+  bucketId?: string | null;
+  /** The title of the task; not blank. */
+  title: string;
+  /** The order of the task in the plan's list view, in the form `"<previous hint> <next hint>!"`. */
+  orderHint?: string | null;
+  /** The order of the task in the "assigned to me" view, in the same form as `orderHint`. */
+  assigneePriority?: string | null;
+  /** Percentage complete, a whole number 0 to 100; 100 means completed. */
+  percentComplete?: number | null;
+  /** Priority, a whole number 0 (highest) to 10; Planner uses 1 urgent, 3 important, 5 medium, 9 low. */
+  priority?: number | null;
+  /** When the task starts: ISO 8601 with an offset, e.g. `"2026-12-01T09:00:00Z"`; not after `dueDateTime`. */
+  startDateTime?: string | null;
+  /** When the task is due: ISO 8601 with an offset, e.g. `"2026-12-01T17:00:00Z"`. */
+  dueDateTime?: string | null;
+  /** What the task's card shows. */
+  previewType?: KnownPlannerPreviewType | null;
+  /** The group conversation thread about the task. */
+  conversationThreadId?: string | null;
+  /** The labels to apply: `category1` … `category25`. */
+  appliedCategories?: PlannerAppliedCategories | null;
+  /** The assignees, keyed by user id (at most 20); `{}` is enough for each. */
+  assignments?: Record<string, PlannerAssignmentInput> | null;
+  /** Beta (deprecated 2025-03-26): the goals the task contributes to. */
+  goalIds?: string[] | null;
+  /** Beta: whether the task is on the user's "My Day". */
+  isOnMyDay?: boolean | null;
+  /** Beta: the recurrence (`plannerTaskRecurrence`), sent as given. */
+  recurrence?: Record<string, unknown> | null;
+}
+
+/** A Planner task as the service created it (`plannerTask`, v1.0 plus the beta properties). */
+export interface PlannerTask {
+  /** The task id: 28 characters, case-sensitive. */
+  readonly id: string;
+  /** The version tag for `If-Match` on later updates. */
+  readonly "@odata.etag"?: string | null;
+  /** The plan the task belongs to. */
+  planId?: string | null;
+  /** The bucket the task belongs to. */
+  bucketId?: string | null;
+  /** The title of the task. */
+  title?: string | null;
+  /** The order of the task in the plan's list view. */
+  orderHint?: string | null;
+  /** The order of the task in the "assigned to me" view. */
+  assigneePriority?: string | null;
+  /** Percentage complete; 100 means completed. */
+  percentComplete?: number | null;
+  /** Priority 0 (highest) to 10. */
+  priority?: number | null;
+  /** When the task starts (ISO 8601). */
+  startDateTime?: string | null;
+  /** When the task is due (ISO 8601). */
+  dueDateTime?: string | null;
+  /** When the task was created (ISO 8601). */
+  readonly createdDateTime?: string | null;
+  /** When `percentComplete` reached 100 (ISO 8601). */
+  readonly completedDateTime?: string | null;
+  /** Who completed the task. */
+  readonly completedBy?: IdentitySet | null;
+  /** Who created the task. */
+  readonly createdBy?: IdentitySet | null;
+  /** Whether the task's details have a non-empty description. */
+  readonly hasDescription?: boolean | null;
+  /** What the task's card shows. */
+  previewType?: PlannerPreviewType | null;
+  /** The number of external references. */
+  readonly referenceCount?: number | null;
+  /** The number of checklist items. */
+  readonly checklistItemCount?: number | null;
+  /** The number of unchecked checklist items. */
+  readonly activeChecklistItemCount?: number | null;
+  /** The group conversation thread about the task. */
+  conversationThreadId?: string | null;
+  /** The labels applied to the task. */
+  appliedCategories?: PlannerAppliedCategories | null;
+  /** The assignees, keyed by user id. */
+  assignments?: Record<string, PlannerAssignment> | null;
+  /** Beta: why and when the task was archived (`plannerArchivalInfo`). */
+  readonly archivalInfo?: Record<string, unknown> | null;
+  /** Beta: where the task came from (`plannerTaskCreation`). */
+  readonly creationSource?: Record<string, unknown> | null;
+  /** Beta (deprecated 2025-03-26): the goals the task contributes to. */
+  goalIds?: string[] | null;
+  /** Beta: whether a chat is attached. */
+  readonly hasChat?: boolean | null;
+  /** Beta: whether the task is archived. */
+  readonly isArchived?: boolean | null;
+  /** Beta: whether the task is on the user's "My Day". */
+  isOnMyDay?: boolean | null;
+  /** Beta: when `isOnMyDay` last changed (a date, `YYYY-MM-DD`). */
+  readonly isOnMyDayLastModifiedDate?: string | null;
+  /** Beta: who last changed the task. */
+  readonly lastModifiedBy?: IdentitySet | null;
+  /** Beta: when the task last changed (ISO 8601). */
+  readonly lastModifiedDateTime?: string | null;
+  /** Beta: the recurrence (`plannerTaskRecurrence`). */
+  recurrence?: Record<string, unknown> | null;
+  /** Beta: what must be done to complete the task (flags such as `checklistCompletion`). */
+  readonly specifiedCompletionRequirements?: string | null;
+}
+
+// ─── The 2015 beta task (endpoints "me", "user", "createdByUser") ──────────────────────────────────
+
+/** A 2015 beta task to create (`POST /me/tasks` and its siblings): people are plain user-id strings. */
+export interface LegacyTaskInput {
+  /** The labels to apply: `category0` … `category5`. */
+  appliedCategories?: LegacyAppliedCategories | null;
+  /** The user id the task is assigned to. */
+  assignedTo?: string | null;
+  /** The order of the task in the assignee's list view, in the form `"<previous hint> <next hint>!"`. */
+  assigneePriority?: string | null;
+  /** The bucket the task belongs to. */
+  bucketId?: string | null;
+  /** The group conversation thread about the task. */
+  conversationThreadId?: string | null;
+  /** When the task is due: ISO 8601 with an offset. */
+  dueDateTime?: string | null;
+  /** The order of the task in the plan's list view, in the same form as `assigneePriority`. */
+  orderHint?: string | null;
+  /** Percentage complete, a whole number 0 to 100. */
+  percentComplete?: number | null;
+  /** The plan the task belongs to. */
+  planId?: string | null;
+  /** When the task starts: ISO 8601 with an offset; not after `dueDateTime`. */
+  startDateTime?: string | null;
+  /** The title of the task; not blank. */
+  title: string;
+}
+
+/** A 2015 beta task as the service created it (`task`). */
+export interface LegacyTask {
+  /** The task id: 28 characters, case-sensitive. */
+  readonly id: string;
+  /** The version tag for `If-Match` on later updates. */
+  readonly "@odata.etag"?: string | null;
+  /** The labels applied to the task. */
+  appliedCategories?: LegacyAppliedCategories | null;
+  /** The user id that assigned the task. */
+  readonly assignedBy?: string | null;
+  /** When the task was assigned (ISO 8601). */
+  readonly assignedDateTime?: string | null;
+  /** The user id the task is assigned to. */
+  assignedTo?: string | null;
+  /** The order of the task in the assignee's list view. */
+  assigneePriority?: string | null;
+  /** The bucket the task belongs to. */
+  bucketId?: string | null;
+  /** When `percentComplete` reached 100 (ISO 8601). */
+  readonly completedDateTime?: string | null;
+  /** The group conversation thread about the task. */
+  conversationThreadId?: string | null;
+  /** The user id that created the task. */
+  readonly createdBy?: string | null;
+  /** When the task was created (ISO 8601). */
+  readonly createdDateTime?: string | null;
+  /** When the task is due (ISO 8601). */
+  dueDateTime?: string | null;
+  /** Whether the task's details have a non-empty description. */
+  readonly hasDescription?: boolean | null;
+  /** The order of the task in the plan's list view. */
+  orderHint?: string | null;
+  /** Percentage complete; 100 means completed. */
+  percentComplete?: number | null;
+  /** The plan the task belongs to. */
+  planId?: string | null;
+  /** What the task's card shows. */
+  readonly previewType?: PlannerPreviewType | null;
+  /** When the task starts (ISO 8601). */
+  startDateTime?: string | null;
+  /** The title of the task. */
+  title?: string | null;
+}
+
+// ─── Options ────────────────────────────────────────────────────────────────────────────────────────
+
+/** Retries of throttled (429) and unavailable (503) responses; a create that may have succeeded is never re-sent. */
+export interface RetryOptions {
+  /** How many times to send again; default 3. */
+  maxRetries?: number;
+  /** The first backoff when the service gives no `Retry-After`, in ms; default 1000. */
+  baseDelayMs?: number;
+  /** The longest wait, in ms; default 60000. A longer `Retry-After` ends the call with its error. */
+  maxDelayMs?: number;
+}
+
+/** The bearer token: `accessToken`, or `getAccessToken` (called before every attempt), never both. */
+export type TokenOptions =
+  | { accessToken: string; getAccessToken?: undefined }
+  | { getAccessToken: () => string | PromiseLike<string>; accessToken?: undefined };
+
+/** Options every endpoint takes. */
+export interface CommonOptions {
+  /** The Graph base URL; default `https://graph.microsoft.com/v1.0` (planner) or `…/beta` (others). `https:` only, `http:` to loopback. */
+  baseUrl?: string;
+  /** Sent as `Workbook-Session-Id`. */
+  workbookSessionId?: string;
+  /** Sent as `client-request-id` by every attempt; default a random UUID v4. */
+  clientRequestId?: string;
+  /** Cancels the call, including a retry wait (kind `"aborted"`). */
+  signal?: AbortSignal;
+  /** Bounds each attempt, in ms (kind `"timeout"`); default 30000, 0 for no bound. */
+  timeoutMs?: number;
+  /** Retry settings, or `false` for none. */
+  retry?: RetryOptions | false;
+}
+
+/** Options of a Planner create (`POST {baseUrl}/planner/tasks`): endpoint `"planner"`, the default. */
+export type PlannerTaskOptions = CommonOptions & TokenOptions & (
+  | { endpoint?: undefined; userId?: undefined }
+  | { endpoint: "planner"; userId?: undefined }
+);
+
+/** Options of a 2015 beta create: `"me"`, `"createdByUser"`, or `"user"` with the user's id. */
+export type LegacyTaskOptions = CommonOptions & TokenOptions & (
+  | { endpoint: "me"; userId?: undefined }
+  | { endpoint: "user"; userId: string }
+  | { endpoint: "createdByUser"; userId?: undefined }
+);
+
+/** Every option set createTask accepts. */
+export type CreateTaskOptions = PlannerTaskOptions | LegacyTaskOptions;
+
+/** The endpoint names. */
+export type Endpoint = "planner" | "me" | "user" | "createdByUser";
+
+// ─── Errors ─────────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * What kind of failure a GraphError is:
+ * `"http"` an error status (or a refused redirect); `"network"` the request could not be sent or read;
+ * `"aborted"` the signal fired; `"timeout"` an attempt ran past `timeoutMs`; `"validation"` the task was
+ * refused before sending (see `problems`); `"invalidResponse"` a 201 that is not a task; `"config"`
+ * options that cannot work. Nothing was sent for `"validation"` and `"config"`.
+ */
+export type GraphErrorKind = "http" | "network" | "aborted" | "timeout" | "validation" | "invalidResponse" | "config";
+
+/** One problem: a validation rule a property broke, or an entry of Graph's `error.details`. */
+export interface GraphProblem {
+  /** The property path, e.g. `priority` or `assignments.<user id>.orderHint`. */
+  field: string;
+  /** What is wrong. */
+  message: string;
+}
+
+/** The fields a GraphError is constructed with (for tests and mocks; createTask builds its own). */
+export interface GraphErrorFields {
+  kind: GraphErrorKind;
+  status?: number;
+  code?: string;
+  innerCode?: string;
+  requestId?: string;
+  clientRequestId?: string;
+  date?: string;
+  retryAfterMs?: number;
+  mayHaveBeenCreated: boolean;
+  problems: GraphProblem[];
+  body?: string;
+}
+
+/** Every failure of createTask. Holds no secret: the bearer token is redacted everywhere. */
+export declare class GraphError extends Error {
+  constructor(message: string, fields: GraphErrorFields);
+  readonly name: "GraphError";
+  /** What kind of failure this is; branch on it. */
+  readonly kind: GraphErrorKind;
+  /** The HTTP status, when a response arrived. */
+  readonly status: number | undefined;
+  /** Graph's `error.code`, or this client's own code for local failures (`invalidTask`, `missingToken`, …). */
+  readonly code: string | undefined;
+  /** Graph's `error.innerError.code`. */
+  readonly innerCode: string | undefined;
+  /** The service's `request-id`. */
+  readonly requestId: string | undefined;
+  /** The `client-request-id` the request was sent with. */
+  readonly clientRequestId: string | undefined;
+  /** The service's `innerError.date`, else its `Date` header. */
+  readonly date: string | undefined;
+  /** How long the service asked to wait (`Retry-After`), in ms. */
+  readonly retryAfterMs: number | undefined;
+  /** True when the request may have reached the service, so the task may exist although the call failed; such a create is never re-sent. */
+  readonly mayHaveBeenCreated: boolean;
+  /** Every validation problem (kind `"validation"`), or Graph's `error.details`. */
+  readonly problems: GraphProblem[];
+  /** The raw response body, when there was one. */
+  readonly body: string | undefined;
+  /** The fields above, for JSON logging. */
+  toJSON(): Pick<GraphError, "name" | "message" | "kind" | "status" | "code" | "innerCode" | "requestId" | "clientRequestId" | "date" | "retryAfterMs" | "mayHaveBeenCreated" | "problems" | "body">;
+}
+
+// ─── createTask ─────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Creates a Planner task (`POST {baseUrl}/planner/tasks`) and resolves to the task the service stored.
+ * The task is validated first; a task that breaks a rule is never sent (GraphError kind `"validation"`,
+ * with every problem). Rejects with a GraphError.
+ */
+export function createTask(task: PlannerTaskInput, options: PlannerTaskOptions): Promise<PlannerTask>;
+/**
+ * Creates a 2015 beta task (`POST /me/tasks`, `/users/{userId}/tasks` or
+ * `/drive/root/createdByUser/tasks`) and resolves to the task the service stored. Rejects with a GraphError.
+ */
+export function createTask(task: LegacyTaskInput, options: LegacyTaskOptions): Promise<LegacyTask>;

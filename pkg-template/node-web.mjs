@@ -1,0 +1,11 @@
+// graph-tasks/web in Node: the Node module, plus loaders that have nothing to do (the wasm is read from
+// the package on the first createTask), so that code written for the web entry also runs in Node.
+import cjs from "./node.cjs";
+
+export const { createTask, GraphError } = cjs;
+
+export default function init() {
+  return Promise.resolve();
+}
+
+export function initSync() {}

@@ -1,0 +1,17 @@
+// graph-tasks/web: the entry for a plain <script type="module">, with an explicit loader.
+//
+//   import init, { createTask, GraphError } from "graph-tasks/web";
+//   await init();            // optional: createTask loads the module on first use
+//
+// init(input) takes where the wasm is: a URL or string, a Request or Response, bytes, or a compiled
+// WebAssembly.Module; by default graph_tasks_bg.wasm next to this file.
+import load, { initSync as loadSync } from "./graph_tasks.js";
+export { createTask, GraphError } from "./index.js";
+
+export default function init(input) {
+  return load({ module_or_path: input }).then(() => {});
+}
+
+export function initSync(module) {
+  loadSync({ module });
+}

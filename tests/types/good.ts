@@ -1,0 +1,133 @@
+// Uses graph-tasks' types as intended; `tsc --strict --noEmit` must accept it (tests/types/check.sh).
+import { createTask, GraphError } from "graph-tasks";
+import type {
+  CreateTaskOptions,
+  GraphErrorKind,
+  GraphProblem,
+  LegacyTask,
+  LegacyTaskInput,
+  PlannerAssignment,
+  PlannerPreviewType,
+  PlannerTask,
+  PlannerTaskInput,
+  PlannerTaskOptions,
+} from "graph-tasks";
+
+const planId = "xqQg5FS2LkCp935s-FIFm2QAFkHM";
+const user = "fbab97d0-4932-4511-b675-204639209557";
+
+export async function planner(token: string): Promise<string> {
+  const input: PlannerTaskInput = {
+    planId,
+    bucketId: "hsOf2dhOJkqyYYZEtdzDe2QAIUCR",
+    title: "Update client list",
+    assignments: { [user]: {}, "another-user": { orderHint: " !", "@odata.type": "#microsoft.graph.plannerAssignment" } },
+    appliedCategories: { category1: true, category25: false },
+    dueDateTime: "2026-12-01T17:00:00Z",
+    startDateTime: null,
+    priority: 3,
+    percentComplete: 50,
+    previewType: "checklist",
+    goalIds: ["g1"],
+    isOnMyDay: true,
+    recurrence: { schedule: { pattern: { type: "daily", interval: 1 } } },
+  };
+  const task: PlannerTask = await createTask(input, { accessToken: token });
+  const id: string = task.id; // always present
+  const etag: string | null | undefined = task["@odata.etag"];
+  const assignment: PlannerAssignment | undefined = task.assignments?.[user];
+  const by: string | null | undefined = task.createdBy?.user?.displayName;
+  const preview: PlannerPreviewType | null | undefined = task.previewType;
+  if (preview === "someLaterValue" || preview === "automatic") console.log(preview);
+  const priority: number | null | undefined = task.priority;
+  task.title = "renamed locally"; // writable properties stay writable on the result
+  console.log(etag, assignment?.orderHint, assignment?.assignedBy?.user?.id, by, priority, task.appliedCategories?.category3);
+  return id;
+}
+
+export async function plannerWithOptions(signal: AbortSignal): Promise<PlannerTask> {
+  const options: PlannerTaskOptions = {
+    getAccessToken: async () => "token",
+    endpoint: "planner",
+    baseUrl: "http://127.0.0.1:8787/v1.0",
+    workbookSessionId: "session",
+    clientRequestId: "00000000-0000-4000-8000-000000000000",
+    signal,
+    timeoutMs: 10_000,
+    retry: { maxRetries: 5, baseDelayMs: 500, maxDelayMs: 30_000 },
+  };
+  return createTask({ planId, title: "t" }, options);
+}
+
+export async function legacy(): Promise<LegacyTask[]> {
+  const input: LegacyTaskInput = {
+    title: "A 2015 task",
+    assignedTo: user,
+    planId,
+    appliedCategories: { category0: true, category5: true },
+    percentComplete: 0,
+  };
+  const me: LegacyTask = await createTask(input, { endpoint: "me", accessToken: "t", retry: false });
+  const other = await createTask({ title: "for someone" }, { endpoint: "user", userId: user, getAccessToken: () => "t" });
+  const mine = await createTask({ title: "created by me" }, { endpoint: "createdByUser", accessToken: "t" });
+  const assignedBy: string | null | undefined = other.assignedBy; // a plain user id in 2015
+  console.log(me.id.length, assignedBy, mine.createdBy);
+  return [me, other, mine];
+}
+
+// Every kind, exhaustively: a kind added to the library without a case here fails to compile.
+export function describe(kind: GraphErrorKind): string {
+  switch (kind) {
+    case "http":
+      return "the service refused";
+    case "network":
+      return "no answer";
+    case "aborted":
+      return "cancelled";
+    case "timeout":
+      return "too slow";
+    case "validation":
+      return "nothing was sent";
+    case "invalidResponse":
+      return "not a task";
+    case "config":
+      return "bad options";
+    default: {
+      const never: never = kind;
+      return never;
+    }
+  }
+}
+
+export async function errors(options: PlannerTaskOptions): Promise<void> {
+  try {
+    await createTask({ planId, title: "x" }, options);
+  } catch (e) {
+    if (!(e instanceof GraphError)) throw e;
+    const status: number | undefined = e.status;
+    const problems: GraphProblem[] = e.problems;
+    if (e.kind === "validation") console.log(problems.map((p) => `${p.field}: ${p.message}`));
+    else if (e.kind === "http" && status === 429) console.log(e.retryAfterMs, e.code, e.innerCode, e.requestId, e.date);
+    else if (e.mayHaveBeenCreated) console.log("check before creating again", e.clientRequestId);
+    const logged = JSON.stringify(e.toJSON());
+    const asError: Error = e;
+    const name: "GraphError" = e.name;
+    console.log(describe(e.kind), logged, asError.message, name, e.body);
+  }
+  // Tests and mocks may build one.
+  const mock = new GraphError("throttled", { kind: "http", status: 429, retryAfterMs: 2000, mayHaveBeenCreated: false, problems: [] });
+  console.log(mock instanceof Error);
+}
+
+// Options chosen at run time (a form, say): narrowing on `endpoint` picks the overload.
+export async function chosen(options: CreateTaskOptions, title: string): Promise<PlannerTask | LegacyTask> {
+  if (!options.endpoint || options.endpoint === "planner") return createTask({ planId, title }, options);
+  return createTask({ title }, options);
+}
+
+export async function chosenTheOtherWay(options: CreateTaskOptions, title: string): Promise<PlannerTask | LegacyTask> {
+  if (options.endpoint === "me" || options.endpoint === "user" || options.endpoint === "createdByUser") {
+    return createTask({ title }, options);
+  }
+  return createTask({ planId, title }, options);
+}

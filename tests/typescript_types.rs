@@ -1,0 +1,355 @@
+#![cfg(not(target_arch = "wasm32"))]
+//! Keeps the npm package's TypeScript declarations (`pkg-template/index.d.ts`) in step with the crate.
+//!
+//! For each resource the d.ts has an output interface (the created task: every property of the schema
+//! table, service-set ones `readonly`) and an input interface (the task to create: exactly the writable
+//! properties). This test reads those interfaces and checks each property's name, type, `readonly` and
+//! `?` against `graph_tasks::schema`, the required properties against the validator, the category
+//! interfaces against the category ranges, the preview types, the error kinds, and the option and
+//! `GraphError` field names against the JS face (`src/wasm/bindings.rs`, `src/wasm/graph_error.js`).
+//!
+//! The d.ts keeps one property per line (`  [readonly ]name[?]: Type;`), so a line parser suffices.
+
+use std::collections::BTreeSet;
+
+use graph_tasks::request::Endpoint;
+use graph_tasks::response::check_created_task;
+use graph_tasks::schema::{Access, FieldType, Resource, PREVIEW_TYPES};
+use graph_tasks::validate::{validate_create, Mode};
+use graph_tasks::ErrorKind;
+use serde_json::json;
+
+const DTS: &str = include_str!("../pkg-template/index.d.ts");
+const WEB_DTS: &str = include_str!("../pkg-template/web.d.ts");
+const BINDINGS: &str = include_str!("../src/wasm/bindings.rs");
+const GRAPH_ERROR_JS: &str = include_str!("../src/wasm/graph_error.js");
+
+#[derive(Debug, PartialEq)]
+struct Prop {
+    name: String,
+    readonly: bool,
+    optional: bool,
+    ty: String,
+}
+
+/// The lines of the body of the declaration whose opening line is exactly `header`.
+fn body(header: &str) -> Vec<&'static str> {
+    let mut lines = DTS.lines();
+    let found = lines.by_ref().any(|l| l.trim_end() == header);
+    assert!(found, "index.d.ts has no line `{header}`");
+    lines.take_while(|l| !l.starts_with('}')).collect()
+}
+
+fn is_comment(line: &str) -> bool {
+    line.is_empty()
+        || line.starts_with("/**")
+        || line.starts_with('*')
+        || line.starts_with("*/")
+        || line.starts_with("//")
+}
+
+/// The properties of an interface or class; methods and constructors are skipped.
+fn props(header: &str) -> Vec<Prop> {
+    let mut out = Vec::new();
+    for raw in body(header) {
+        let line = raw.trim();
+        if is_comment(line) || line.starts_with("constructor(") || line.contains("():") {
+            continue;
+        }
+        let line = line
+            .strip_suffix(';')
+            .unwrap_or_else(|| panic!("`{header}`: cannot read `{raw}` (one property per line, ending in `;`)"));
+        let (readonly, line) = match line.strip_prefix("readonly ") {
+            Some(rest) => (true, rest),
+            None => (false, line),
+        };
+        let (name, ty) = if let Some(quoted) = line.strip_prefix('"') {
+            let end = quoted.find('"').unwrap_or_else(|| panic!("`{header}`: unterminated name in `{raw}`"));
+            (&quoted[..end], &quoted[end + 1..])
+        } else {
+            let end = line.find(['?', ':']).unwrap_or_else(|| panic!("`{header}`: cannot read `{raw}`"));
+            (&line[..end], &line[end..])
+        };
+        let (optional, ty) = match ty.strip_prefix("?: ") {
+            Some(ty) => (true, ty),
+            None => (false, ty.strip_prefix(": ").unwrap_or_else(|| panic!("`{header}`: cannot read `{raw}`"))),
+        };
+        assert!(
+            name.chars().all(|c| c.is_ascii_alphanumeric() || c == '@' || c == '.'),
+            "`{header}`: odd property name in `{raw}`"
+        );
+        out.push(Prop { name: name.to_owned(), readonly, optional, ty: ty.to_owned() });
+    }
+    out
+}
+
+/// The string literals of a one-line union alias `export type NAME = "a" | "b" …;`.
+fn literals(name: &str) -> Vec<String> {
+    let prefix = format!("export type {name} = ");
+    let line = DTS
+        .lines()
+        .find_map(|l| l.strip_prefix(prefix.as_str()))
+        .unwrap_or_else(|| panic!("index.d.ts has no `{prefix}…` line"));
+    line.trim_end_matches(';')
+        .split(" | ")
+        .map(|part| {
+            part.strip_prefix('"')
+                .and_then(|p| p.strip_suffix('"'))
+                .unwrap_or_else(|| panic!("{name}: `{part}` is not a string literal"))
+                .to_owned()
+        })
+        .collect()
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Side {
+    /// The task to create.
+    Input,
+    /// The task the service created.
+    Output,
+}
+
+/// The TypeScript type a property of schema type `ty` must have (before `| null`).
+fn ts_type(resource: Resource, ty: FieldType, side: Side) -> &'static str {
+    match ty {
+        FieldType::String | FieldType::DateTimeOffset | FieldType::Date => "string",
+        FieldType::Int32 => "number",
+        FieldType::Bool => "boolean",
+        FieldType::IdentitySet => "IdentitySet",
+        FieldType::Assignments => match side {
+            Side::Input => "Record<string, PlannerAssignmentInput>",
+            Side::Output => "Record<string, PlannerAssignment>",
+        },
+        FieldType::Categories => match resource {
+            Resource::PlannerTask => "PlannerAppliedCategories",
+            Resource::LegacyTask => "LegacyAppliedCategories",
+        },
+        // A create may only send the known names; a created task may carry a later one.
+        FieldType::PreviewType => match side {
+            Side::Input => "KnownPlannerPreviewType",
+            Side::Output => "PlannerPreviewType",
+        },
+        FieldType::StringArray => "string[]",
+        FieldType::Object => "Record<string, unknown>",
+    }
+}
+
+/// The properties the validator requires on a create ("is required" for an empty task).
+fn required_on_create(resource: Resource) -> BTreeSet<String> {
+    let empty = json!({});
+    let problems = validate_create(&&empty, resource, Mode::Client).expect_err("an empty task is refused");
+    problems.into_iter().filter(|p| p.message.starts_with("is required")).map(|p| p.field).collect()
+}
+
+fn names(props: &[Prop]) -> Vec<&str> {
+    props.iter().map(|p| p.name.as_str()).collect()
+}
+
+fn check_resource(resource: Resource, output: &str, input: &str, categories: &str) {
+    let fields = resource.fields();
+
+    // The created task: every property of the table, in the table's order.
+    let declared = props(&format!("export interface {output} {{"));
+    let table: Vec<&str> = fields.iter().map(|f| f.name).collect();
+    assert_eq!(
+        names(&declared),
+        table,
+        "{output} must declare exactly the properties of the schema table, in its order"
+    );
+    // The response check guarantees `id` (a non-empty string) and nothing else.
+    assert!(check_created_task(Some(&&json!({ "title": "t" })), resource).is_err());
+    assert!(check_created_task(Some(&&json!({ "id": "x" })), resource).is_ok());
+    for (field, prop) in fields.iter().zip(&declared) {
+        let base = ts_type(resource, field.ty, Side::Output);
+        let (optional, ty) =
+            if field.name == "id" { (false, base.to_owned()) } else { (true, format!("{base} | null")) };
+        let expected = Prop { name: field.name.to_owned(), readonly: field.access == Access::ReadOnly, optional, ty };
+        assert_eq!(prop, &expected, "{output}.{}", field.name);
+    }
+
+    // The task to create: exactly the writable properties; the required ones without `?` or null.
+    let declared = props(&format!("export interface {input} {{"));
+    let writable: Vec<_> = fields.iter().filter(|f| f.access == Access::Writable).collect();
+    assert_eq!(
+        names(&declared),
+        writable.iter().map(|f| f.name).collect::<Vec<_>>(),
+        "{input} must declare exactly the writable properties of the schema table, in its order"
+    );
+    let required = required_on_create(resource);
+    assert!(required.contains("title"));
+    for name in &required {
+        assert!(writable.iter().any(|f| f.name == *name), "{name} is required but not writable");
+    }
+    for (field, prop) in writable.iter().zip(&declared) {
+        let base = ts_type(resource, field.ty, Side::Input);
+        let is_required = required.contains(field.name);
+        let expected = Prop {
+            name: field.name.to_owned(),
+            readonly: false,
+            optional: !is_required,
+            ty: if is_required { base.to_owned() } else { format!("{base} | null") },
+        };
+        assert_eq!(prop, &expected, "{input}.{}", field.name);
+    }
+
+    // The categories: categoryLOW … categoryHIGH, each an optional boolean.
+    let (low, high) = resource.category_range();
+    let expected: Vec<Prop> = (low..=high)
+        .map(|n| Prop { name: format!("category{n}"), readonly: false, optional: true, ty: "boolean".to_owned() })
+        .collect();
+    assert_eq!(props(&format!("export interface {categories} {{")), expected, "{categories}");
+}
+
+#[test]
+fn planner_task_interfaces_match_the_schema() {
+    check_resource(Resource::PlannerTask, "PlannerTask", "PlannerTaskInput", "PlannerAppliedCategories");
+}
+
+#[test]
+fn legacy_task_interfaces_match_the_schema() {
+    check_resource(Resource::LegacyTask, "LegacyTask", "LegacyTaskInput", "LegacyAppliedCategories");
+}
+
+#[test]
+fn preview_types_match() {
+    assert_eq!(literals("KnownPlannerPreviewType"), PREVIEW_TYPES);
+    assert!(DTS.contains("export type PlannerPreviewType = KnownPlannerPreviewType | (string & {});"));
+}
+
+#[test]
+fn error_kinds_match() {
+    let all = [
+        ErrorKind::Http,
+        ErrorKind::Network,
+        ErrorKind::Aborted,
+        ErrorKind::Timeout,
+        ErrorKind::Validation,
+        ErrorKind::InvalidResponse,
+        ErrorKind::Config,
+    ];
+    // A kind added to the enum must be added to `all` above (and then to the d.ts).
+    for kind in all {
+        match kind {
+            ErrorKind::Http
+            | ErrorKind::Network
+            | ErrorKind::Aborted
+            | ErrorKind::Timeout
+            | ErrorKind::Validation
+            | ErrorKind::InvalidResponse
+            | ErrorKind::Config => {}
+        }
+    }
+    let names: Vec<&str> = all.iter().map(|k| k.as_str()).collect();
+    assert_eq!(literals("GraphErrorKind"), names);
+}
+
+/// The string arguments of every call `prefix"…"` in `source`, whitespace ignored.
+fn call_args(source: &str, prefix: &str) -> BTreeSet<String> {
+    let compact: String = source.chars().filter(|c| !c.is_whitespace()).collect();
+    compact.split(prefix).skip(1).map(|rest| rest[..rest.find('"').expect("closing quote")].to_owned()).collect()
+}
+
+#[test]
+fn graph_error_fields_match_the_js_face() {
+    // The fields to_js_error sets on every GraphError.
+    let set = call_args(BINDINGS, "set(&fields,\"");
+    assert!(set.contains("kind") && set.contains("problems"), "cannot read to_js_error: {set:?}");
+
+    let class = props("export declare class GraphError extends Error {");
+    let mut declared: BTreeSet<String> = class.iter().map(|p| p.name.clone()).collect();
+    assert!(declared.remove("name"), "GraphError declares its name");
+    assert_eq!(declared, set, "GraphError's fields must be the ones src/wasm/bindings.rs sets");
+    for p in &class {
+        assert!(p.readonly && !p.optional, "GraphError.{} is always present and read-only", p.name);
+        let ty = match p.name.as_str() {
+            "name" => "\"GraphError\"",
+            "kind" => "GraphErrorKind",
+            "mayHaveBeenCreated" => "boolean",
+            "problems" => "GraphProblem[]",
+            "status" | "retryAfterMs" => "number | undefined",
+            _ => "string | undefined",
+        };
+        assert_eq!(p.ty, ty, "GraphError.{}", p.name);
+    }
+
+    let fields: BTreeSet<String> = props("export interface GraphErrorFields {").into_iter().map(|p| p.name).collect();
+    assert_eq!(fields, set, "GraphErrorFields");
+
+    // toJSON (graph_error.js) returns the fields, the name and the message; the d.ts says the same.
+    let to_json = GRAPH_ERROR_JS
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("const {"))
+        .and_then(|l| l.split('}').next())
+        .expect("graph_error.js destructures the fields in toJSON");
+    let js: BTreeSet<String> = to_json.split(',').map(|s| s.trim().to_owned()).collect();
+    let mut expected = set.clone();
+    expected.insert("name".into());
+    expected.insert("message".into());
+    assert_eq!(js, expected, "graph_error.js toJSON");
+    let picked =
+        DTS.lines().find_map(|l| l.trim().strip_prefix("toJSON(): Pick<GraphError, ")).expect("toJSON in the d.ts");
+    let picked: BTreeSet<String> =
+        picked.trim_end_matches(">;").split(" | ").map(|s| s.trim_matches('"').to_owned()).collect();
+    assert_eq!(picked, expected, "GraphError.toJSON in the d.ts");
+}
+
+#[test]
+fn option_names_match_the_js_face() {
+    let read: BTreeSet<String> = ["string_option(options,\"", "option(options,\"", "number_option(options,\""]
+        .iter()
+        .flat_map(|prefix| call_args(BINDINGS, prefix))
+        .collect();
+    let retry = call_args(BINDINGS, "number_option(&retry,\"");
+    assert!(read.contains("accessToken") && read.contains("retry"), "cannot read read_options: {read:?}");
+
+    let section = DTS
+        .split("// ─── Options")
+        .nth(1)
+        .and_then(|s| s.split("// ─── Errors").next())
+        .expect("the Options section of index.d.ts");
+    let mut declared = BTreeSet::new();
+    for line in section.lines().map(str::trim).filter(|l| !is_comment(l)) {
+        for part in line.split(['{', ';', '&', '|', '(']) {
+            let part = part.trim();
+            if let Some(end) = part.find([':', '?']) {
+                let name = &part[..end];
+                if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric()) && part[end..].contains(':') {
+                    declared.insert(name.to_owned());
+                }
+            }
+        }
+    }
+    let retry_declared: BTreeSet<String> =
+        props("export interface RetryOptions {").into_iter().map(|p| p.name).collect();
+    assert_eq!(retry_declared, retry, "RetryOptions");
+    let declared: BTreeSet<String> = declared.difference(&retry_declared).cloned().collect();
+    assert_eq!(declared, read, "the options in index.d.ts must be the ones src/wasm/bindings.rs reads");
+}
+
+#[test]
+fn endpoint_names_match() {
+    let names = literals("Endpoint");
+    assert_eq!(names, ["planner", "me", "user", "createdByUser"]);
+    for name in &names {
+        let endpoint = Endpoint::from_name(Some(name), Some("u")).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let expected = if name == "planner" { Resource::PlannerTask } else { Resource::LegacyTask };
+        assert_eq!(endpoint.resource(), expected, "{name}");
+    }
+    assert!(Endpoint::from_name(None, None).unwrap() == Endpoint::Planner, "the default is planner");
+    assert!(Endpoint::from_name(Some("user"), None).is_err(), "user needs a userId");
+    // The overloads: planner (or none) takes PlannerTaskOptions, the others LegacyTaskOptions.
+    assert!(DTS.contains("| { endpoint?: undefined; userId?: undefined }"));
+    assert!(DTS.contains("| { endpoint: \"planner\"; userId?: undefined }"));
+    // One union member per endpoint, so that `options.endpoint === "me"` narrows.
+    for legacy in ["me", "createdByUser"] {
+        assert!(DTS.contains(&format!("| {{ endpoint: \"{legacy}\"; userId?: undefined }}")));
+    }
+    assert!(DTS.contains("| { endpoint: \"user\"; userId: string }"));
+    assert!(DTS.contains(
+        "export function createTask(task: PlannerTaskInput, options: PlannerTaskOptions): Promise<PlannerTask>;"
+    ));
+    assert!(DTS.contains(
+        "export function createTask(task: LegacyTaskInput, options: LegacyTaskOptions): Promise<LegacyTask>;"
+    ));
+    assert!(WEB_DTS.contains("export * from \"./index.js\";"));
+}
