@@ -178,7 +178,9 @@ const MONTHS: [&[u8; 3]; 12] =
 /// the only form a sender may generate today.
 pub fn parse_http_date(text: &str) -> Option<Instant> {
     let text = text.trim();
-    let (_, rest) = text.split_once(", ")?;
+    // A char pattern rather than ", ": &str patterns pull core's two-way searcher into the wasm.
+    let (_, rest) = text.split_once(',')?;
+    let rest = rest.strip_prefix(' ')?;
     let mut c = Cursor::new(rest);
     let day = c.fixed(2)?;
     c.byte(b' ')?;
@@ -202,7 +204,7 @@ pub fn parse_http_date(text: &str) -> Option<Instant> {
 }
 
 fn push_padded(out: &mut String, value: u64, width: usize) {
-    let digits = value.to_string();
+    let digits = crate::text::decimal(value);
     for _ in digits.len()..width {
         out.push('0');
     }

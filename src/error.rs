@@ -136,6 +136,13 @@ impl Error {
         self
     }
 
+    /// Attaches the raw response body (none when it is empty).
+    pub fn with_body(mut self, body: impl Into<String>) -> Self {
+        let body = body.into();
+        self.body = (!body.is_empty()).then_some(body);
+        self
+    }
+
     /// Sets `mayHaveBeenCreated`.
     pub fn with_may_have_been_created(mut self, yes: bool) -> Self {
         self.may_have_been_created = yes;
@@ -161,8 +168,8 @@ impl Error {
             return;
         }
         let scrub = |text: &mut String| {
-            if text.contains(secret) {
-                *text = text.replace(secret, "[redacted]");
+            if let Some(redacted) = crate::text::replace_all(text, secret, "[redacted]") {
+                *text = redacted;
             }
         };
         scrub(&mut self.message);

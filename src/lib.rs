@@ -26,6 +26,7 @@ pub mod request;
 pub mod response;
 pub mod retry;
 pub mod schema;
+pub mod text;
 pub mod validate;
 
 #[cfg(target_arch = "wasm32")]

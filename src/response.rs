@@ -39,14 +39,12 @@ impl ResponseHeaders {
 /// as it is (every property kept, unknown ones too).
 ///
 /// * `status`, `headers`: as received.
-/// * `body`: the body text (already bounded by [`MAX_RESPONSE_BYTES`]).
 /// * `parsed`: the body parsed as JSON, `None` when it is not JSON.
 /// * `sent_client_request_id`: the `client-request-id` the request carried.
 /// * `now_ms`: the clock, for a `Retry-After` given as a date.
 pub fn read_create_response<V: JsonView>(
     status: u16,
     headers: &ResponseHeaders,
-    body: &str,
     parsed: Option<&V>,
     resource: Resource,
     sent_client_request_id: &str,
@@ -84,9 +82,6 @@ pub fn read_create_response<V: JsonView>(
         .or_else(|| Some(sent_client_request_id.to_owned()));
     error.date = error.date.take().or_else(|| headers.date.clone());
     error.retry_after_ms = headers.retry_after.as_deref().and_then(|v| parse_retry_after(v, now_ms));
-    if !body.is_empty() {
-        error.body = Some(body.to_owned());
-    }
     Err(error)
 }
 
@@ -190,7 +185,7 @@ fn http_error<V: JsonView>(status: u16, parsed: Option<&V>) -> Error {
 
 fn default_message(status: u16) -> String {
     let mut m = String::from("The service answered HTTP ");
-    m.push_str(&status.to_string());
+    crate::text::push_decimal(&mut m, u64::from(status));
     m
 }
 
@@ -222,7 +217,8 @@ mod tests {
 
     fn read(status: u16, headers: &ResponseHeaders, body: &str) -> Result<(), Error> {
         let parsed: Option<Value> = serde_json::from_str(body).ok();
-        read_create_response(status, headers, body, parsed.as_ref().as_ref(), Resource::PlannerTask, "sent-id", 0)
+        read_create_response(status, headers, parsed.as_ref().as_ref(), Resource::PlannerTask, "sent-id", 0)
+            .map_err(|e| e.with_body(body))
     }
 
     #[test]

@@ -184,7 +184,10 @@ pub(crate) fn check_type<V: JsonView>(
             if kind == JsonKind::Array {
                 for (i, item) in value.items().iter().enumerate() {
                     if item.kind() != JsonKind::String {
-                        problems.push(Problem::new(child_path(path, &i.to_string()), must_be("a string", item.kind())));
+                        problems.push(Problem::new(
+                            child_path(path, &crate::text::decimal(i as u64)),
+                            must_be("a string", item.kind()),
+                        ));
                     }
                 }
             } else {
@@ -222,9 +225,9 @@ pub(crate) fn check_type<V: JsonView>(
                 if create && schema::category_number(resource, &key).is_none() {
                     let (low, high) = resource.category_range();
                     let mut m = String::from("is not a category: use category");
-                    m.push_str(&low.to_string());
+                    crate::text::push_decimal(&mut m, u64::from(low));
                     m.push_str(" to category");
-                    m.push_str(&high.to_string());
+                    crate::text::push_decimal(&mut m, u64::from(high));
                     problems.push(Problem::new(child_path(path, &key), m));
                 } else if flag.kind() != JsonKind::Bool {
                     problems.push(Problem::new(child_path(path, &key), must_be("a boolean", flag.kind())));
@@ -268,9 +271,9 @@ fn check_range<V: JsonView>(value: &V, low: i64, high: i64, path: &str, problems
     if let Some(n) = as_integer(value) {
         if n < low || n > high {
             let mut m = String::from("must be between ");
-            m.push_str(&low.to_string());
+            crate::text::push_decimal(&mut m, low as u64);
             m.push_str(" and ");
-            m.push_str(&high.to_string());
+            crate::text::push_decimal(&mut m, high as u64);
             problems.push(Problem::new(path, m));
         }
     }

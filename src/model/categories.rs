@@ -29,7 +29,7 @@ impl PlannerAppliedCategories {
 
 fn category_name(number: u32) -> String {
     let mut name = String::from("category");
-    name.push_str(&number.to_string());
+    crate::text::push_decimal(&mut name, u64::from(number));
     name
 }
 

@@ -154,13 +154,13 @@ pub(crate) async fn create(task: &JsValue, options: &CreateTaskOptions) -> Resul
             Ok(received) => read_create_response(
                 received.status,
                 &received.headers,
-                &received.body,
                 received.parsed.as_ref(),
                 resource,
                 &request.client_request_id,
                 js_sys::Date::now() as i64,
             )
-            .map(|()| received.parsed.unwrap_or(JsValue::NULL)),
+            .map(|()| received.parsed.unwrap_or(JsValue::NULL))
+            .map_err(|e| e.with_body(String::from(&received.body))),
             Err(error) => Err(error),
         };
         let mut error = match outcome {

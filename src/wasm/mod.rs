@@ -7,3 +7,9 @@ pub mod bindings;
 pub mod client;
 mod js_json;
 mod transport;
+
+// Talc instead of the default dlmalloc: a few kilobytes less wasm, and faster. Single-threaded wasm
+// only, which is what this crate is built for.
+#[cfg(not(target_feature = "atomics"))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
