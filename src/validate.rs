@@ -11,6 +11,10 @@ use crate::schema::{self, Access, FieldType, Resource, ASSIGNMENT_ODATA_TYPE};
 
 /// The service's limit on assignees per task (`MaximumAssigneesInTasks`, planner-limits.md).
 pub const MAX_ASSIGNEES: usize = 20;
+/// The service's limit on tasks in a plan (`MaximumTasksInProject`, planner-limits.md).
+pub const MAX_TASKS_IN_PLAN: usize = 9000;
+/// The service's limit on tasks not completed in a plan (`MaximumActiveTasksInProject`, planner-limits.md).
+pub const MAX_ACTIVE_TASKS_IN_PLAN: usize = 2400;
 
 /// Who is validating: the rules are the same, the response to a missing assignment field differs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -18,8 +22,9 @@ pub enum Mode {
     /// The client fills in an assignment's missing `@odata.type` and `orderHint` (see [`AssignmentFix`])
     /// and refuses more than [`MAX_ASSIGNEES`] assignees before sending.
     Client,
-    /// The service refuses a missing `@odata.type` or `orderHint` (400) and leaves the assignee count to
-    /// its 403 limit check.
+    /// The service refuses a missing `@odata.type` or `orderHint` (400), properties the resource does
+    /// not declare, and `planId`/`bucketId` values that are not Planner ids; it leaves the assignee
+    /// count to its 403 limit check.
     Service,
 }
 
@@ -50,7 +55,15 @@ pub fn validate_create<V: JsonView>(
 
     for (name, value) in task.entries() {
         let Some(field) = resource.field(&name) else {
-            // Properties this client does not know pass through: the service may know them.
+            // The client lets properties it does not know pass through (the service may know them);
+            // the service refuses them. Annotations (`@odata.type`, `x@odata.bind`) are not properties.
+            if mode == Mode::Service && !name.contains('@') {
+                let message = match resource {
+                    Resource::PlannerTask => "is not a property of microsoft.graph.plannerTask",
+                    Resource::LegacyTask => "is not a property of microsoft.graph.task",
+                };
+                problems.push(Problem::new(name, message));
+            }
             continue;
         };
         if field.access == Access::ReadOnly {
@@ -70,6 +83,12 @@ pub fn validate_create<V: JsonView>(
                 if value.as_str().is_some_and(|t| t.trim().is_empty()) =>
             {
                 problems.push(Problem::new(name, "must not be blank"));
+            }
+            "planId" | "bucketId" if mode == Mode::Service && value.as_str().is_some_and(|id| !is_planner_id(&id)) => {
+                problems.push(Problem::new(
+                    name,
+                    "is not a valid Planner id: 28 case-sensitive characters of A-Z, a-z, 0-9, _ and -",
+                ));
             }
             "priority" => check_range(&value, 0, 10, &name, &mut problems),
             "percentComplete" => check_range(&value, 0, 100, &name, &mut problems),
@@ -576,8 +595,24 @@ mod tests {
     }
 
     #[test]
-    fn unknown_properties_pass_through() {
+    fn unknown_properties_pass_the_client_and_not_the_service() {
         ok(with("someFutureProperty", json!({ "x": 1 })));
+        let task = with("dueDate", json!("2026-12-01"));
+        let problems = validate_create(&&task, Resource::PlannerTask, Mode::Service).unwrap_err();
+        assert_eq!(problems, vec![Problem::new("dueDate", "is not a property of microsoft.graph.plannerTask")]);
+        let annotated = with("@odata.type", json!("#microsoft.graph.plannerTask"));
+        assert!(validate_create(&&annotated, Resource::PlannerTask, Mode::Service).is_ok());
+        let legacy = json!({ "title": "t", "priority": 1 });
+        assert_eq!(validate_create(&&legacy, Resource::LegacyTask, Mode::Service).unwrap_err()[0].field, "priority");
+    }
+
+    #[test]
+    fn the_service_checks_planner_id_format() {
+        let task = json!({ "planId": "short", "bucketId": "hsOf2dhOJkqyYYZEtdzDe2QAIUCR", "title": "t" });
+        assert!(client(&task).is_ok(), "the client leaves id formats to the service");
+        let problems = validate_create(&&task, Resource::PlannerTask, Mode::Service).unwrap_err();
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].field, "planId");
     }
 
     #[test]

@@ -817,8 +817,7 @@ async fn create(app: &Arc<App>, ctx: &Ctx, kind: Kind, version: Version, caller:
         Kind::Planner => Resource::PlannerTask,
         Kind::Legacy => Resource::LegacyTask,
     };
-    let mut problems = validate_create(&&value, resource, Mode::Service).err().unwrap_or_default();
-    problems.extend(tasks::service_problems(&value, resource));
+    let problems = validate_create(&&value, resource, Mode::Service).err().unwrap_or_default();
     if !problems.is_empty() {
         return problems_response(ctx, &problems);
     }
@@ -911,12 +910,20 @@ async fn create(app: &Arc<App>, ctx: &Ctx, kind: Kind, version: Version, caller:
 // ---------------------------------------------------------------------------------------------
 // Reads
 
-fn get_task(app: &App, ctx: &Ctx, headers: &HeaderMap, version: Version, id: &str) -> Response {
+/// The checks every read makes first (a bearer token, an id in Planner's format): the refusal, if any.
+fn refuse_read(app: &App, ctx: &Ctx, headers: &HeaderMap, id: &str, what: &str) -> Option<Response> {
     if let Err(message) = authenticate(app, headers) {
-        return unauthorized(ctx, message);
+        return Some(unauthorized(ctx, message));
     }
     if !is_planner_id(id) {
-        return bad_request(ctx, "The task id is not valid: 28 case-sensitive characters of A-Z, a-z, 0-9, _ and -.");
+        return Some(bad_request(ctx, &format!("The {what} id is not valid: 28 case-sensitive characters of A-Z, a-z, 0-9, _ and -.")));
+    }
+    None
+}
+
+fn get_task(app: &App, ctx: &Ctx, headers: &HeaderMap, version: Version, id: &str) -> Response {
+    if let Some(refused) = refuse_read(app, ctx, headers, id, "task") {
+        return refused;
     }
     let store = lock(&app.store);
     let Some(task) = store.task(id) else {
@@ -931,11 +938,8 @@ fn get_task(app: &App, ctx: &Ctx, headers: &HeaderMap, version: Version, id: &st
 }
 
 fn list_plan_tasks(app: &App, ctx: &Ctx, headers: &HeaderMap, version: Version, plan_id: &str) -> Response {
-    if let Err(message) = authenticate(app, headers) {
-        return unauthorized(ctx, message);
-    }
-    if !is_planner_id(plan_id) {
-        return bad_request(ctx, "The plan id is not valid: 28 case-sensitive characters of A-Z, a-z, 0-9, _ and -.");
+    if let Some(refused) = refuse_read(app, ctx, headers, plan_id, "plan") {
+        return refused;
     }
     let store = lock(&app.store);
     if !store.has_plan(plan_id) {

@@ -9,11 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use graph_tasks::validate::is_planner_id;
 
-/// `MaximumTasksInProject`: tasks in one plan (planner-limits.md). The core knows only
-/// `MAX_ASSIGNEES`, so the plan limits live here.
-pub const MAX_TASKS_IN_PLAN: usize = 9000;
-/// `MaximumActiveTasksInProject`: tasks with `percentComplete` below 100 in one plan.
-pub const MAX_ACTIVE_TASKS_IN_PLAN: usize = 2400;
+pub use graph_tasks::validate::{MAX_ACTIVE_TASKS_IN_PLAN, MAX_TASKS_IN_PLAN};
 
 /// A user the seed knows, with a display name for `createdBy`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -8,9 +8,7 @@ use serde_json::{Map, Value};
 
 use graph_tasks::json::as_integer;
 use graph_tasks::model::{Identity, IdentitySet, LegacyTask, PlannerAppliedCategories, PlannerAssignment, PlannerAssignments, PlannerPreviewType, PlannerTask};
-use graph_tasks::schema::{Resource, ASSIGNMENT_ODATA_TYPE};
-use graph_tasks::validate::is_planner_id;
-use graph_tasks::Problem;
+use graph_tasks::schema::ASSIGNMENT_ODATA_TYPE;
 
 /// The caller, from the bearer token.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,30 +27,6 @@ impl Caller {
             ..IdentitySet::default()
         }
     }
-}
-
-/// The problems the core leaves to the service: properties the resource does not have (instance
-/// annotations such as `@odata.type` aside) and ids that are not in Planner's format.
-pub fn service_problems(body: &Value, resource: Resource) -> Vec<Problem> {
-    let mut problems = Vec::new();
-    let Some(object) = body.as_object() else { return problems };
-    let type_name = match resource {
-        Resource::PlannerTask => "microsoft.graph.plannerTask",
-        Resource::LegacyTask => "microsoft.graph.task",
-    };
-    for key in object.keys() {
-        if !key.starts_with('@') && !key.contains('@') && resource.field(key).is_none() {
-            problems.push(Problem::new(key.clone(), format!("is not a property of {type_name}")));
-        }
-    }
-    for name in ["planId", "bucketId"] {
-        if let Some(id) = object.get(name).and_then(Value::as_str) {
-            if !id.trim().is_empty() && !is_planner_id(id) {
-                problems.push(Problem::new(name, "is not a valid Planner id: 28 case-sensitive characters of A-Z, a-z, 0-9, _ and -"));
-            }
-        }
-    }
-    problems
 }
 
 /// The number of assignees a create asks for.
@@ -234,14 +208,5 @@ mod tests {
         assert_eq!(v["assignedTo"], "x");
         assert!(v["completedDateTime"].is_string());
         assert!(!built.active);
-    }
-
-    #[test]
-    fn service_problems_found() {
-        let p =
-            service_problems(&json!({ "title": "t", "dueDate": "x", "@odata.type": "#microsoft.graph.plannerTask", "planId": "short" }), Resource::PlannerTask);
-        let f: Vec<_> = p.iter().map(|p| p.field.as_str()).collect();
-        assert_eq!(f, ["dueDate", "planId"]);
-        assert!(service_problems(&json!({ "title": "t", "priority": 1 }), Resource::LegacyTask).iter().any(|p| p.field == "priority"));
     }
 }
