@@ -208,12 +208,13 @@ pub struct RequestOptions {
     pub client_request_id: Option<String>,
 }
 
-/// Builds the request for `endpoint`. `random` supplies 16 random bytes for a generated
-/// `client-request-id`, so that the core stays free of any source of randomness.
+/// Builds the request for `endpoint`. `new_id` makes a `client-request-id` when the caller gave none
+/// (a UUID v4, e.g. [`uuid_v4`] of random bytes), so that the core stays free of any source of
+/// randomness.
 pub fn build_create_request(
     endpoint: &Endpoint,
     options: &RequestOptions,
-    random: impl FnOnce() -> [u8; 16],
+    new_id: impl FnOnce() -> String,
 ) -> Result<CreateRequest, Error> {
     let base = checked_base_url(options.base_url.as_deref().unwrap_or(endpoint.default_base()))?;
     let client_request_id = match &options.client_request_id {
@@ -221,7 +222,7 @@ pub fn build_create_request(
             check_header_value("clientRequestId", id)?;
             id.clone()
         }
-        None => uuid_v4(random()),
+        None => new_id(),
     };
     let mut headers = vec![
         ("Content-Type", "application/json".to_owned()),
@@ -250,19 +251,19 @@ mod tests {
     use super::*;
     use crate::error::ErrorKind;
 
-    fn zeros() -> [u8; 16] {
-        [0; 16]
+    fn new_id() -> String {
+        uuid_v4([0; 16])
     }
 
     #[test]
     fn endpoints_and_default_bases() {
-        let req = build_create_request(&Endpoint::Planner, &RequestOptions::default(), zeros).unwrap();
+        let req = build_create_request(&Endpoint::Planner, &RequestOptions::default(), new_id).unwrap();
         assert_eq!(req.url, "https://graph.microsoft.com/v1.0/planner/tasks");
-        let req = build_create_request(&Endpoint::Me, &RequestOptions::default(), zeros).unwrap();
+        let req = build_create_request(&Endpoint::Me, &RequestOptions::default(), new_id).unwrap();
         assert_eq!(req.url, "https://graph.microsoft.com/beta/me/tasks");
-        let req = build_create_request(&Endpoint::CreatedByUser, &RequestOptions::default(), zeros).unwrap();
+        let req = build_create_request(&Endpoint::CreatedByUser, &RequestOptions::default(), new_id).unwrap();
         assert_eq!(req.url, "https://graph.microsoft.com/beta/drive/root/createdByUser/tasks");
-        let req = build_create_request(&Endpoint::User("ab@c.com".into()), &RequestOptions::default(), zeros).unwrap();
+        let req = build_create_request(&Endpoint::User("ab@c.com".into()), &RequestOptions::default(), new_id).unwrap();
         assert_eq!(req.url, "https://graph.microsoft.com/beta/users/ab%40c.com/tasks");
     }
 
@@ -346,7 +347,7 @@ mod tests {
             ]
         );
         let bad = RequestOptions { workbook_session_id: Some("a\r\nX-Evil: 1".into()), ..Default::default() };
-        assert_eq!(build_create_request(&Endpoint::Planner, &bad, zeros).unwrap_err().kind, ErrorKind::Config);
+        assert_eq!(build_create_request(&Endpoint::Planner, &bad, new_id).unwrap_err().kind, ErrorKind::Config);
     }
 
     #[test]
@@ -355,7 +356,7 @@ mod tests {
         assert_eq!(id, "ffffffff-ffff-4fff-bfff-ffffffffffff");
         let id = uuid_v4([0; 16]);
         assert_eq!(id, "00000000-0000-4000-8000-000000000000");
-        let req = build_create_request(&Endpoint::Planner, &RequestOptions::default(), || [7; 16]).unwrap();
+        let req = build_create_request(&Endpoint::Planner, &RequestOptions::default(), || uuid_v4([7; 16])).unwrap();
         assert_eq!(req.client_request_id, "07070707-0707-4707-8707-070707070707");
     }
 

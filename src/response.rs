@@ -38,13 +38,13 @@ impl ResponseHeaders {
 /// The result of a create: `Ok(())` when `parsed` is the created task, which the caller hands back
 /// as it is (every property kept, unknown ones too).
 ///
-/// * `status`, `headers`: as received.
+/// * `status`: as received; `headers` reads the headers, only when an error needs them.
 /// * `parsed`: the body parsed as JSON, `None` when it is not JSON.
 /// * `sent_client_request_id`: the `client-request-id` the request carried.
 /// * `now_ms`: the clock, for a `Retry-After` given as a date.
 pub fn read_create_response<V: JsonView>(
     status: u16,
-    headers: &ResponseHeaders,
+    headers: impl FnOnce() -> ResponseHeaders,
     parsed: Option<&V>,
     resource: Resource,
     sent_client_request_id: &str,
@@ -74,6 +74,7 @@ pub fn read_create_response<V: JsonView>(
     } else {
         http_error(status, parsed)
     };
+    let headers = headers();
     error.request_id = error.request_id.take().or_else(|| headers.request_id.clone());
     error.client_request_id = headers
         .client_request_id
@@ -217,7 +218,7 @@ mod tests {
 
     fn read(status: u16, headers: &ResponseHeaders, body: &str) -> Result<(), Error> {
         let parsed: Option<Value> = serde_json::from_str(body).ok();
-        read_create_response(status, headers, parsed.as_ref().as_ref(), Resource::PlannerTask, "sent-id", 0)
+        read_create_response(status, || headers.clone(), parsed.as_ref().as_ref(), Resource::PlannerTask, "sent-id", 0)
             .map_err(|e| e.with_body(body))
     }
 

@@ -563,6 +563,18 @@ async fn timeout_bounds_an_attempt() {
     assert_eq!(received(&crid).await.len(), 1, "a timed-out create is not re-sent");
 }
 
+#[wasm_bindgen_test]
+async fn timeout_bounds_an_attempt_that_also_has_a_signal() {
+    let crid = unique("timeout-signal");
+    fault(json!([{ "status": 201, "delayMs": 1500, "clientRequestId": crid, "body": "{\"id\":\"late\"}" }])).await;
+    let controller = web_sys::AbortController::new().unwrap();
+    let o = options(json!({ "clientRequestId": crid, "timeoutMs": 300 }));
+    set(&o, "signal", &controller.signal());
+    let f = create(planner_task(PLAN_IN_DOCS, "slow, with a signal"), o).await.unwrap_err();
+    assert_eq!(f.kind(), "timeout");
+    assert!(f.may_have_been_created());
+}
+
 // ---------------------------------------------------------------------------------------------
 // Retries and duplicates.
 

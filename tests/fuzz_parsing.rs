@@ -84,7 +84,7 @@ fn json_value() -> impl Strategy<Value = Value> {
 fn read(status: u16, body: &str, retry_after: Option<String>) -> Result<(), graph_tasks::Error> {
     let parsed: Option<Value> = serde_json::from_str(body).ok();
     let headers = ResponseHeaders { retry_after, request_id: Some("r".into()), ..ResponseHeaders::default() };
-    read_create_response(status, &headers, parsed.as_ref().as_ref(), Resource::PlannerTask, "c", 1_700_000_000_000)
+    read_create_response(status, || headers, parsed.as_ref().as_ref(), Resource::PlannerTask, "c", 1_700_000_000_000)
         .map_err(|e| e.with_body(body))
 }
 

@@ -15,7 +15,7 @@ use super::transport::{self, Attempt};
 use crate::error::{Error, ErrorKind};
 use crate::json::JsonView;
 use crate::model::{LegacyTask, PlannerTask};
-use crate::request::{authorization_value, build_create_request, check_token, Endpoint, RequestOptions};
+use crate::request::{authorization_value, build_create_request, check_token, uuid_v4, Endpoint, RequestOptions};
 use crate::response::read_create_response;
 use crate::retry::{decide, Decision, RetryPolicy};
 use crate::schema::{ASSIGNMENT_ODATA_TYPE, FIRST_ORDER_HINT};
@@ -135,7 +135,7 @@ pub(crate) async fn create(task: &JsValue, options: &CreateTaskOptions) -> Resul
         workbook_session_id: options.workbook_session_id.clone(),
         client_request_id: options.client_request_id.clone(),
     };
-    let request = build_create_request(&options.endpoint, &request_options, random_bytes)?;
+    let request = build_create_request(&options.endpoint, &request_options, new_request_id)?;
     let fixes = validate_create(task, resource, Mode::Client).map_err(Error::validation)?;
     let body = body_text(task, &fixes)?;
 
@@ -151,16 +151,19 @@ pub(crate) async fn create(task: &JsValue, options: &CreateTaskOptions) -> Resul
             timeout_ms: options.timeout_ms,
         };
         let outcome = match transport::send(&attempt).await {
-            Ok(received) => read_create_response(
-                received.status,
-                &received.headers,
-                received.parsed.as_ref(),
-                resource,
-                &request.client_request_id,
-                js_sys::Date::now() as i64,
-            )
-            .map(|()| received.parsed.unwrap_or(JsValue::NULL))
-            .map_err(|e| e.with_body(String::from(&received.body))),
+            Ok(received) => {
+                let parsed = json_parse(&received.body).ok();
+                read_create_response(
+                    received.status,
+                    || received.headers(),
+                    parsed.as_ref(),
+                    resource,
+                    &request.client_request_id,
+                    js_sys::Date::now() as i64,
+                )
+                .map(|()| parsed.unwrap_or(JsValue::NULL))
+                .map_err(|e| e.with_body(String::from(&received.body)))
+            }
             Err(error) => Err(error),
         };
         let mut error = match outcome {
@@ -222,15 +225,24 @@ fn set(target: &Object, key: &str, value: &JsValue) {
 extern "C" {
     #[wasm_bindgen(catch, js_namespace = crypto, js_name = getRandomValues)]
     fn get_random_values(buffer: &mut [u8]) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = crypto, js_name = randomUUID)]
+    fn random_uuid() -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
+    fn json_parse(text: &js_sys::JsString) -> Result<JsValue, JsValue>;
 }
 
-/// 16 random bytes from `crypto.getRandomValues` (browsers, workers, Node ≥ 19), else `Math.random`.
-fn random_bytes() -> [u8; 16] {
+/// A random UUID: `crypto.randomUUID()` where there is one (Node, secure browser contexts; it is much
+/// cheaper than `getRandomValues` in Node), else one made of `crypto.getRandomValues` bytes, else of
+/// `Math.random`.
+fn new_request_id() -> String {
+    if let Some(id) = random_uuid().ok().and_then(|id| id.as_string()) {
+        return id;
+    }
     let mut bytes = [0u8; 16];
     if get_random_values(&mut bytes).is_err() {
         for b in &mut bytes {
             *b = (js_sys::Math::random() * 256.0) as u8;
         }
     }
-    bytes
+    uuid_v4(bytes)
 }

@@ -19,14 +19,15 @@ extern "C" {
 
 impl JsonView for JsValue {
     fn kind(&self) -> JsonKind {
-        if self.is_null() {
+        // Most values in a task are strings: ask that first, one JS call each.
+        if self.is_string() {
+            JsonKind::String
+        } else if self.is_null() {
             JsonKind::Null
-        } else if self.as_bool().is_some() {
-            JsonKind::Bool
         } else if self.as_f64().is_some() {
             JsonKind::Number
-        } else if self.is_string() {
-            JsonKind::String
+        } else if self.as_bool().is_some() {
+            JsonKind::Bool
         } else if Array::is_array(self) {
             JsonKind::Array
         } else if self.is_object() && !self.is_function() {

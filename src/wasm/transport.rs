@@ -22,8 +22,6 @@ extern "C" {
     // keeps its `cause` (undici's error code) and any rejection value, Error or not, is handled.
     #[wasm_bindgen(js_name = fetch)]
     fn fetch_with_init(url: &str, init: &Object) -> Promise;
-    #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
-    fn json_parse(text: &JsString) -> Result<JsValue, JsValue>;
 }
 
 /// Why an attempt's controller was aborted.
@@ -37,9 +35,17 @@ enum AbortCause {
 /// A response as read off the wire.
 pub(crate) struct Received {
     pub status: u16,
-    pub headers: ResponseHeaders,
+    /// The body, still a JS string.
     pub body: JsString,
-    pub parsed: Option<JsValue>,
+    response: gloo_net::http::Response,
+}
+
+impl Received {
+    /// The headers the core reads; fetched from JS only when an error needs them.
+    pub fn headers(&self) -> ResponseHeaders {
+        let raw = self.response.headers();
+        ResponseHeaders::read(|name| raw.get(name))
+    }
 }
 
 /// What one attempt sends.
@@ -50,6 +56,71 @@ pub(crate) struct Attempt<'a> {
     pub body: &'a str,
     pub signal: Option<&'a AbortSignal>,
     pub timeout_ms: u32,
+}
+
+#[wasm_bindgen]
+extern "C" {
+    // `AbortSignal.timeout` (Node 17.3+, browsers since 2022): no controller, closure or timer to
+    // manage for the common call without a caller's signal.
+    #[wasm_bindgen(catch, js_namespace = AbortSignal, js_name = timeout)]
+    fn abort_signal_timeout(millis: f64) -> Result<AbortSignal, JsValue>;
+}
+
+/// What bounds one attempt: the caller's signal and the timeout, as the one signal given to fetch.
+struct Bounds {
+    fetch_signal: Option<AbortSignal>,
+    /// Set when a bound fired, in the controlled form.
+    cause: Rc<Cell<AbortCause>>,
+    /// The `AbortSignal.timeout` signal, in the fast form.
+    timeout_signal: Option<AbortSignal>,
+    _listener: Option<AbortListener>,
+    _timer: Option<Timer>,
+}
+
+impl Bounds {
+    fn new(attempt: &Attempt<'_>) -> Result<Bounds, Error> {
+        let cause = Rc::new(Cell::new(AbortCause::None));
+        let mut bounds = Bounds { fetch_signal: None, cause, timeout_signal: None, _listener: None, _timer: None };
+        if attempt.signal.is_none() {
+            if attempt.timeout_ms == 0 {
+                return Ok(bounds);
+            }
+            if let Ok(signal) = abort_signal_timeout(f64::from(attempt.timeout_ms)) {
+                bounds.fetch_signal = Some(signal.clone());
+                bounds.timeout_signal = Some(signal);
+                return Ok(bounds);
+            }
+        }
+        // The caller's signal (or no AbortSignal.timeout): one controller that either bound aborts.
+        let controller =
+            AbortController::new().map_err(|_| Error::new(ErrorKind::Network, "AbortController is not available"))?;
+        bounds._listener = attempt.signal.map(|signal| {
+            let controller = controller.clone();
+            let cause = bounds.cause.clone();
+            AbortListener::attach(signal, move || {
+                cause.set(AbortCause::Caller);
+                controller.abort_with_reason(&js_sys::Error::new("aborted").into());
+            })
+        });
+        bounds._timer = (attempt.timeout_ms > 0).then(|| {
+            let controller = controller.clone();
+            let cause = bounds.cause.clone();
+            Timer::start(f64::from(attempt.timeout_ms), move || {
+                cause.set(AbortCause::Timeout);
+                controller.abort_with_reason(&js_sys::Error::new("timeout").into());
+            })
+        });
+        bounds.fetch_signal = Some(controller.signal());
+        Ok(bounds)
+    }
+
+    /// Which bound, if any, ended the attempt.
+    fn cause(&self) -> AbortCause {
+        match &self.timeout_signal {
+            Some(signal) if signal.aborted() => AbortCause::Timeout,
+            _ => self.cause.get(),
+        }
+    }
 }
 
 /// A timer that fires a closure once, cleared when dropped.
@@ -104,27 +175,7 @@ pub(crate) async fn send(attempt: &Attempt<'_>) -> Result<Received, Error> {
     if attempt.signal.is_some_and(|s| s.aborted()) {
         return Err(aborted_error(false));
     }
-    let controller =
-        AbortController::new().map_err(|_| Error::new(ErrorKind::Network, "AbortController is not available"))?;
-    let cause = Rc::new(Cell::new(AbortCause::None));
-
-    let _listener = attempt.signal.map(|signal| {
-        let controller = controller.clone();
-        let cause = cause.clone();
-        AbortListener::attach(signal, move || {
-            cause.set(AbortCause::Caller);
-            controller.abort_with_reason(&js_sys::Error::new("aborted").into());
-        })
-    });
-    let _timer = (attempt.timeout_ms > 0).then(|| {
-        let controller = controller.clone();
-        let cause = cause.clone();
-        Timer::start(f64::from(attempt.timeout_ms), move || {
-            cause.set(AbortCause::Timeout);
-            controller.abort_with_reason(&js_sys::Error::new("timeout").into());
-        })
-    });
-
+    let bounds = Bounds::new(attempt)?;
     // A plain init object for the global fetch: cheaper than building a `Request` per call, which is
     // what gloo-net's builder does (and which costs most in Node).
     let headers = Object::new();
@@ -136,13 +187,17 @@ pub(crate) async fn send(attempt: &Attempt<'_>) -> Result<Received, Error> {
     put(&init, "method", &JsValue::from_str("POST"));
     put(&init, "headers", &headers);
     put(&init, "body", &JsValue::from_str(attempt.body));
-    put(&init, "signal", &controller.signal());
+    if let Some(signal) = &bounds.fetch_signal {
+        put(&init, "signal", signal);
+    }
     put(&init, "redirect", &JsValue::from_str("manual"));
 
     let response: web_sys::Response = match JsFuture::from(fetch_with_init(attempt.url, &init)).await {
         Ok(response) => response.unchecked_into(),
-        Err(error) => return Err(failure(cause.get(), attempt.timeout_ms, &error, None)),
+        Err(error) => return Err(failure(bounds.cause(), attempt.timeout_ms, &error, None)),
     };
+    // `Clone::clone` copies the handle; `Response::clone` would clone the HTTP response.
+    let raw: web_sys::Response = Clone::clone(&response);
     let response = gloo_net::http::Response::from(response);
 
     // In a browser a manual redirect is an opaque response with status 0.
@@ -154,14 +209,14 @@ pub(crate) async fn send(attempt: &Attempt<'_>) -> Result<Received, Error> {
         .with_code("redirectRefused"));
     }
     let status = response.status();
-    let raw_headers = response.headers();
-    let headers = ResponseHeaders::read(|name| raw_headers.get(name));
-    let declared = raw_headers.get("content-length").and_then(|v| v.trim().parse::<u64>().ok());
+    let declared = response.headers().get("content-length").and_then(|v| v.trim().parse::<u64>().ok());
     if declared.is_some_and(|n| n > MAX_RESPONSE_BYTES as u64) {
-        controller.abort();
-        return Err(too_large(status, &headers));
+        // Not read: cancel the body so the connection is released.
+        if let Some(body) = response.body() {
+            let _ = body.cancel();
+        }
+        return Err(too_large(status, &response));
     }
-    let raw: web_sys::Response = response.into();
     let text = match raw.text() {
         Ok(promise) => JsFuture::from(promise).await,
         Err(error) => Err(error),
@@ -170,14 +225,13 @@ pub(crate) async fn send(attempt: &Attempt<'_>) -> Result<Received, Error> {
     // when an error needs it.
     let body: JsString = match text {
         Ok(text) => text.dyn_into().unwrap_or_else(|_| JsString::from("")),
-        Err(error) => return Err(failure(cause.get(), attempt.timeout_ms, &error, Some(status))),
+        Err(error) => return Err(failure(bounds.cause(), attempt.timeout_ms, &error, Some(status))),
     };
     // UTF-16 units: at most 3 UTF-8 bytes each, so this bounds the bytes within a factor the limit allows.
     if body.length() as usize > MAX_RESPONSE_BYTES {
-        return Err(too_large(status, &headers));
+        return Err(too_large(status, &response));
     }
-    let parsed = json_parse(&body).ok();
-    Ok(Received { status, headers, body, parsed })
+    Ok(Received { status, body, response })
 }
 
 fn put(target: &Object, key: &str, value: &JsValue) {
@@ -185,12 +239,12 @@ fn put(target: &Object, key: &str, value: &JsValue) {
     let _ = Reflect::set(target, &JsValue::from_str(key), value);
 }
 
-fn too_large(status: u16, headers: &ResponseHeaders) -> Error {
+fn too_large(status: u16, response: &gloo_net::http::Response) -> Error {
     let mut e =
         Error::invalid_response("bodyTooLarge", "The response body is larger than 1 MiB, the most this client reads")
             .with_may_have_been_created(status == 201 || matches!(status, 500 | 502 | 504));
     e.status = Some(status);
-    e.request_id = headers.request_id.clone();
+    e.request_id = response.headers().get("request-id");
     e
 }
 
