@@ -39,13 +39,27 @@ const DRAIN_LIMIT: u64 = 64 << 20;
 /// How many write requests `GET /_emulator/requests` remembers.
 pub const RECORD_CAPACITY: usize = 2000;
 /// How much of a body a record keeps.
-const RECORD_BODY_LIMIT: usize = 256 << 10;
+const RECORD_BODY_LIMIT: usize = 16 << 10;
 
 const ALLOW_HEADERS: &str = "Authorization, Content-Type, Workbook-Session-Id, client-request-id, Accept";
 const EXPOSE_HEADERS: &str = "request-id, client-request-id, Retry-After, ETag, Location, Date";
 const ALLOW_METHODS: &str = "GET, POST, OPTIONS";
 const CONTROL_ALLOW_METHODS: &str = "GET, POST, DELETE, OPTIONS";
 const MAX_AGE: &str = "3600";
+
+/// Whether a request's `Origin` (the page that sent it, if any) is on loopback: `http(s)://localhost`,
+/// `127.x.x.x` or `[::1]`, any port. A request without `Origin` comes from a tool, not a web page.
+pub fn origin_is_local(headers: &HeaderMap) -> bool {
+    let Some(origin) = header_str(headers, "origin") else { return true };
+    let Some(rest) = origin.strip_prefix("http://").or_else(|| origin.strip_prefix("https://")) else {
+        return false;
+    };
+    let host = match rest.strip_prefix('[') {
+        Some(v6) => return v6.split(']').next() == Some("::1"),
+        None => rest.rsplit_once(':').map_or(rest, |(host, _port)| host),
+    };
+    host == "localhost" || host.parse::<std::net::Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
+}
 
 /// Whether `/_emulator/` exists: only on a loopback bind, unless `--allow-remote-control`.
 /// An unspecified address (`0.0.0.0`, `::`) listens on every interface, so it is not loopback.
@@ -551,6 +565,11 @@ async fn dispatch(app: &Arc<App>, ctx: &Ctx, req: Request) -> (Response, bool) {
         Route::BadUserId => (bad_request(ctx, "The user id in the path is not valid percent-encoded UTF-8."), true),
         Route::GetTask(version, id) => (get_task(app, ctx, req.headers(), version, &id), true),
         Route::ListPlanTasks(version, id) => (list_plan_tasks(app, ctx, req.headers(), version, &id), true),
+        // A page from another site could otherwise reset the emulator (and its journal) or read the
+        // request record: control calls are taken only from pages served on loopback, or from no page.
+        Route::Control(_) if !origin_is_local(req.headers()) => {
+            (graph_error(ctx, StatusCode::FORBIDDEN, "accessDenied", "Control endpoints only answer pages served from loopback."), false)
+        }
         Route::Control(c) => (control(app, ctx, c, req).await, false),
         Route::Static => match statics::serve(app.cfg.www.as_deref(), app.cfg.pkg.as_deref(), req.uri().path()).await {
             Some(resp) => (resp, false),
@@ -1099,6 +1118,22 @@ async fn create_plan(app: &Arc<App>, ctx: &Ctx, body: &Bytes) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_calls_only_from_local_pages() {
+        let with = |origin: &str| {
+            let mut h = HeaderMap::new();
+            h.insert("origin", HeaderValue::from_str(origin).unwrap());
+            origin_is_local(&h)
+        };
+        assert!(origin_is_local(&HeaderMap::new()));
+        for ok in ["http://127.0.0.1:8787", "http://localhost:3000", "https://localhost", "http://[::1]:9", "http://127.1.2.3"] {
+            assert!(with(ok), "{ok}");
+        }
+        for bad in ["https://evil.example", "http://127.0.0.1.evil.example", "http://localhost.evil.example:80", "null", "http://[::2]"] {
+            assert!(!with(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn control_only_on_loopback() {

@@ -15,7 +15,7 @@
 //! is lost.
 
 use std::fs::{File, OpenOptions};
-use std::io::{self, Read, Write};
+use std::io::{self, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
@@ -191,7 +191,16 @@ fn flush(file: &mut File, buf: &mut Vec<u8>, acks: &mut Vec<oneshot::Sender<io::
     if acks.is_empty() {
         return;
     }
+    // On a failed write (a full disk, say) the file is cut back to where this batch began: a partial
+    // record left in place would fuse with the next batch's first line, and that line, acknowledged
+    // later, would then fail its checksum on reload.
+    let before = file.metadata().map(|m| m.len());
     let result = file.write_all(buf).and_then(|()| file.sync_data());
+    if result.is_err() {
+        if let Ok(len) = before {
+            let _ = file.set_len(len).and_then(|()| file.seek(std::io::SeekFrom::End(0)).map(|_| ()));
+        }
+    }
     for ack in acks.drain(..) {
         let _ = ack.send(match &result {
             Ok(()) => Ok(()),

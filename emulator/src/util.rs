@@ -208,6 +208,10 @@ pub fn percent_decode(text: &str, plus_as_space: bool) -> Option<String> {
         match bytes[i] {
             b'%' => {
                 let hex = bytes.get(i + 1..i + 3)?;
+                // from_str_radix alone would accept "+f".
+                if !hex.iter().all(u8::is_ascii_hexdigit) {
+                    return None;
+                }
                 let s = std::str::from_utf8(hex).ok()?;
                 out.push(u8::from_str_radix(s, 16).ok()?);
                 i += 3;

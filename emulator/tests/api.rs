@@ -541,3 +541,18 @@ async fn control_endpoints_are_refused_off_loopback() {
     let r = allowed.client.get(&format!("http://127.0.0.1:{}/_emulator/stats", allowed.port()), &[]).await.unwrap();
     assert_eq!(r.status, 200);
 }
+
+#[tokio::test]
+async fn control_calls_from_a_foreign_page_are_refused() {
+    let emu = Emulator::start(&[]);
+    let (plan, _) = emu.new_plan().await;
+    assert_eq!(emu.create(&task(&plan, "kept")).await.status, 201);
+    // A page on another site posting a "simple" cross-site request, as a drive-by would.
+    let r =
+        emu.client.send(Method::POST, &emu.url("/_emulator/reset"), &[("origin", "https://evil.example"), ("content-type", "text/plain")], "").await.unwrap();
+    assert_eq!(r.status, 403);
+    assert_eq!(emu.stats().await["tasksCreatedPerPlan"][&plan], 1, "nothing was reset");
+    // A page served from loopback (the demo, a test runner) may.
+    let r = emu.client.send(Method::POST, &emu.url("/_emulator/reset"), &[("origin", "http://127.0.0.1:9999")], "").await.unwrap();
+    assert_eq!(r.status, 204);
+}
