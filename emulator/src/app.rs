@@ -983,17 +983,13 @@ fn list_plan_tasks(app: &App, ctx: &Ctx, headers: &HeaderMap, version: Version, 
 // ---------------------------------------------------------------------------------------------
 // Control endpoints
 
-fn control_error(ctx: &Ctx, message: &str) -> Response {
-    graph_error(ctx, StatusCode::BAD_REQUEST, "BadRequest", message)
-}
-
 async fn control(app: &Arc<App>, ctx: &Ctx, which: Control, req: Request) -> Response {
     let method = req.method().clone();
     let query = req.uri().query().unwrap_or_default().to_owned();
     let body = match read_body(req.into_body(), MAX_BODY_BYTES).await {
         BodyRead::Complete(b) => b,
         BodyRead::TooLarge => return graph_error(ctx, StatusCode::PAYLOAD_TOO_LARGE, "requestEntityTooLarge", "The request body is larger than 1 MiB."),
-        BodyRead::Failed => return control_error(ctx, "The request body could not be read."),
+        BodyRead::Failed => return bad_request(ctx, "The request body could not be read."),
     };
     match which {
         Control::Health => json_response(StatusCode::OK, json!({ "status": "ok" }).to_string()),
@@ -1022,7 +1018,7 @@ async fn control(app: &Arc<App>, ctx: &Ctx, which: Control, req: Request) -> Res
             if method == Method::POST {
                 match parse_faults(&body) {
                     Ok(new) => lock(&app.faults).extend(new),
-                    Err(e) => return control_error(ctx, &e),
+                    Err(e) => return bad_request(ctx, &e),
                 }
             }
             let queue: Vec<Fault> = lock(&app.faults).iter().cloned().collect();
@@ -1031,12 +1027,20 @@ async fn control(app: &Arc<App>, ctx: &Ctx, which: Control, req: Request) -> Res
         }
         Control::Plans => create_plan(app, ctx, &body).await,
         Control::Reset => {
-            if let Some(j) = &app.journal {
-                if let Err(e) = journal::wait(j.truncate()).await {
+            // The truncate is queued and the store emptied under the store lock, which creates also
+            // hold while they queue their journal records: a create lands wholly before or wholly
+            // after the reset, in memory and in the journal alike.
+            let truncated = {
+                let mut store = lock(&app.store);
+                let ack = app.journal.as_ref().map(|j| j.truncate());
+                store.reset();
+                ack
+            };
+            if let Some(ack) = truncated {
+                if let Err(e) = journal::wait(ack).await {
                     return graph_error(ctx, StatusCode::INTERNAL_SERVER_ERROR, "generalException", &format!("The journal could not be emptied: {e}"));
                 }
             }
-            lock(&app.store).reset();
             *lock(&app.stats) = Stats::default();
             lock(&app.faults).clear();
             lock(&app.records).clear();
@@ -1054,7 +1058,7 @@ async fn control(app: &Arc<App>, ctx: &Ctx, which: Control, req: Request) -> Res
                     "clientRequestId" => want_id = Some(v),
                     "last" => match v.parse::<usize>() {
                         Ok(n) => last = Some(n),
-                        Err(_) => return control_error(ctx, "last must be a whole number"),
+                        Err(_) => return bad_request(ctx, "last must be a whole number"),
                     },
                     _ => {}
                 }
@@ -1073,21 +1077,21 @@ async fn create_plan(app: &Arc<App>, ctx: &Ctx, body: &Bytes) -> Response {
     } else {
         match serde_json::from_slice(body) {
             Ok(v) => v,
-            Err(e) => return control_error(ctx, &format!("The body is not JSON: {e}")),
+            Err(e) => return bad_request(ctx, &format!("The body is not JSON: {e}")),
         }
     };
-    let Some(obj) = value.as_object() else { return control_error(ctx, "The body must be an object like {\"title\": \"...\"}.") };
+    let Some(obj) = value.as_object() else { return bad_request(ctx, "The body must be an object like {\"title\": \"...\"}.") };
     let title = match obj.get("title") {
         None | Some(Value::Null) => "Test plan".to_owned(),
         Some(Value::String(s)) => s.clone(),
-        Some(_) => return control_error(ctx, "title must be a string"),
+        Some(_) => return bad_request(ctx, "title must be a string"),
     };
     let bucket_names: Vec<String> = match obj.get("buckets") {
         None | Some(Value::Null) => vec!["To do".to_owned()],
         Some(Value::Array(items)) if !items.is_empty() && items.iter().all(Value::is_string) => {
             items.iter().filter_map(Value::as_str).map(str::to_owned).collect()
         }
-        Some(_) => return control_error(ctx, "buckets must be a non-empty array of bucket names"),
+        Some(_) => return bad_request(ctx, "buckets must be a non-empty array of bucket names"),
     };
     let ack;
     let plan;
