@@ -854,7 +854,8 @@ async fn create(app: &Arc<App>, ctx: &Ctx, kind: Kind, version: Version, caller:
     let id = app.ids.planner_id();
     let now = format_graph_datetime(now_nanos());
     let mut next_hint = || app.next_hint();
-    let values = ServiceValues { id: id.clone(), etag: app.new_etag(), now, next_hint: &mut next_hint };
+    let etag = app.new_etag();
+    let values = ServiceValues { id: id.clone(), etag: etag.clone(), now, next_hint: &mut next_hint };
     let built = match kind {
         Kind::Planner => tasks::build_planner(&value, caller, values),
         Kind::Legacy => tasks::build_legacy(&value, caller, values),
@@ -863,8 +864,6 @@ async fn create(app: &Arc<App>, ctx: &Ctx, kind: Kind, version: Version, caller:
         Ok(b) => b,
         Err(e) => return graph_error(ctx, StatusCode::INTERNAL_SERVER_ERROR, "generalException", &format!("The task could not be built: {e}")),
     };
-    let etag =
-        serde_json::from_str::<Value>(&built.json).ok().and_then(|v| v.get("@odata.etag").and_then(Value::as_str).map(str::to_owned)).unwrap_or_default();
 
     let ack = {
         let mut store = lock(&app.store);
