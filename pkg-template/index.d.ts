@@ -344,6 +344,9 @@ export type Endpoint = "planner" | "me" | "user" | "createdByUser";
  */
 export type GraphErrorKind = "http" | "network" | "aborted" | "timeout" | "validation" | "invalidResponse" | "config";
 
+/** This client's own codes, for failures that are not Graph's error body (the npm README says what each means). */
+export type ClientErrorCode = "invalidTask" | "missingToken" | "invalidToken" | "tokenProviderFailed" | "invalidOption" | "missingUserId" | "invalidUserId" | "unknownEndpoint" | "wrongEndpoint" | "insecureBaseUrl" | "invalidBaseUrl" | "invalidHeader" | "unserializableTask" | "brokenEnvironment" | "redirectRefused" | "timeout" | "aborted" | "networkError" | "unexpectedStatus" | "bodyNotJson" | "bodyTooLarge" | "notATask" | "errorBodyWithSuccess" | "wrongShape";
+
 /** One problem: a validation rule a property broke, or an entry of Graph's `error.details`. */
 export interface GraphProblem {
   /** The property path, e.g. `priority` or `assignments.<user id>.orderHint`. */
@@ -375,8 +378,8 @@ export declare class GraphError extends Error {
   readonly kind: GraphErrorKind;
   /** The HTTP status, when a response arrived. */
   readonly status: number | undefined;
-  /** Graph's `error.code`, or this client's own code for local failures (`invalidTask`, `missingToken`, …). */
-  readonly code: string | undefined;
+  /** Graph's `error.code`, or this client's own code for local failures (a {@link ClientErrorCode}). */
+  readonly code: ClientErrorCode | (string & {}) | undefined;
   /** Graph's `error.innerError.code`. */
   readonly innerCode: string | undefined;
   /** The service's `request-id`. */

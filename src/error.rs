@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::contract::ClientCode;
+
 /// What kind of failure an [`Error`] is; JS sees the same names in `GraphError.kind`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorKind {
@@ -105,12 +107,12 @@ impl Error {
     }
 
     /// A `config` error with this client's own `code`.
-    pub fn config(code: &str, message: impl Into<String>) -> Self {
+    pub fn config(code: ClientCode, message: impl Into<String>) -> Self {
         Error::new(ErrorKind::Config, message).with_code(code)
     }
 
     /// An `invalidResponse` error with this client's own `code`.
-    pub fn invalid_response(code: &str, message: impl Into<String>) -> Self {
+    pub fn invalid_response(code: ClientCode, message: impl Into<String>) -> Self {
         Error::new(ErrorKind::InvalidResponse, message).with_code(code)
     }
 
@@ -125,14 +127,14 @@ impl Error {
             message.push_str(": ");
             message.push_str(&p.message);
         }
-        let mut e = Error::new(ErrorKind::Validation, message).with_code("invalidTask");
+        let mut e = Error::new(ErrorKind::Validation, message).with_code(ClientCode::InvalidTask);
         e.problems = problems;
         e
     }
 
-    /// Sets `code`.
-    pub fn with_code(mut self, code: &str) -> Self {
-        self.code = Some(code.to_owned());
+    /// Sets `code` to one of this client's own codes.
+    pub fn with_code(mut self, code: ClientCode) -> Self {
+        self.code = Some(code.as_str().to_owned());
         self
     }
 

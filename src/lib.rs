@@ -9,6 +9,8 @@
 //! * [`request`]: endpoint and options to URL and headers;
 //! * [`response`]: status, headers and body to a task or an [`Error`];
 //! * [`retry`]: whether and when to send again;
+//! * [`contract`]: the JS face's error codes, `GraphError` fields and option names, written once;
+//! * [`service`]: the rules only the service enforces (used by the local emulator);
 //! * `wasm` (on `wasm32` only): `fetch`, the `createTask` export, `GraphError`, and the Rust async API
 //!   [`create_task`](crate::create_task).
 //!
@@ -18,6 +20,10 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod contract;
+// Date and text helpers are the core's plumbing, public only for the emulator and the fuzz tests;
+// `service` re-exports what the service side needs.
+#[doc(hidden)]
 pub mod datetime;
 pub mod error;
 pub mod json;
@@ -26,6 +32,8 @@ pub mod request;
 pub mod response;
 pub mod retry;
 pub mod schema;
+pub mod service;
+#[doc(hidden)]
 pub mod text;
 pub mod validate;
 
