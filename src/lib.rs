@@ -26,6 +26,7 @@ pub mod contract;
 #[doc(hidden)]
 pub mod datetime;
 pub mod error;
+pub mod host;
 pub mod json;
 pub mod model;
 pub mod request;

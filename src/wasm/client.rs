@@ -6,15 +6,14 @@ use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 
-use js_sys::{Object, Reflect, JSON};
+use js_sys::JsString;
 use wasm_bindgen::prelude::*;
 use web_sys::AbortSignal;
 
-use super::js_json::shallow_copy;
+use super::js;
 use super::transport::{self, Attempt};
 use crate::contract::ClientCode;
 use crate::error::{Error, ErrorKind};
-use crate::json::JsonView;
 use crate::model::{LegacyTask, PlannerTask};
 use crate::request::{authorization_value, build_create_request, check_token, uuid_v4, Endpoint, RequestOptions};
 use crate::response::read_create_response;
@@ -137,11 +136,19 @@ pub(crate) async fn create(task: &JsValue, options: &CreateTaskOptions) -> Resul
         client_request_id: options.client_request_id.clone(),
     };
     let request = build_create_request(&options.endpoint, &request_options, new_request_id)?;
-    let fixes = validate_create(task, resource, Mode::Client).map_err(Error::validation)?;
-    let body = body_text(task, &fixes)?;
+    // The task is read once; that snapshot is validated, and that same snapshot is sent.
+    let (text, snapshot) = js::snapshot(task)?;
+    let fixes = validate_create(&snapshot, resource, Mode::Client).map_err(Error::validation)?;
+    let body = body_text(text, &snapshot, &fixes)?;
 
     let mut retries_done = 0;
     loop {
+        // An aborted signal ends the call before the token provider is asked again.
+        if transport::is_aborted(options.signal.as_ref()) {
+            let mut aborted = transport::aborted_error(false);
+            aborted.client_request_id = Some(request.client_request_id.clone());
+            return Err(aborted);
+        }
         let token = options.token.token().await?;
         let attempt = Attempt {
             url: &request.url,
@@ -153,14 +160,14 @@ pub(crate) async fn create(task: &JsValue, options: &CreateTaskOptions) -> Resul
         };
         let outcome = match transport::send(&attempt).await {
             Ok(received) => {
-                let parsed = json_parse(&received.body).ok();
+                let parsed = js::json_parse(&received.body);
                 read_create_response(
                     received.status,
                     || received.headers(),
                     parsed.as_ref(),
                     resource,
                     &request.client_request_id,
-                    js_sys::Date::now() as i64,
+                    js::now_ms() as i64,
                 )
                 .map(|()| parsed.unwrap_or(JsValue::NULL))
                 .map_err(|e| e.with_body(String::from(&received.body)))
@@ -175,7 +182,7 @@ pub(crate) async fn create(task: &JsValue, options: &CreateTaskOptions) -> Resul
         if error.client_request_id.is_none() {
             error.client_request_id = Some(request.client_request_id.clone());
         }
-        match decide(&error, retries_done, &options.retry, js_sys::Math::random()) {
+        match decide(&error, retries_done, &options.retry, js::random()) {
             Decision::GiveUp => return Err(error),
             Decision::RetryAfter(delay) => {
                 transport::sleep(delay, options.signal.as_ref()).await.map_err(|mut aborted| {
@@ -188,62 +195,36 @@ pub(crate) async fn create(task: &JsValue, options: &CreateTaskOptions) -> Resul
     }
 }
 
-/// The JSON body: the caller's object as it is, or a copy with the assignment fields the docs require
-/// filled in. The caller's object is never modified.
-fn body_text(task: &JsValue, fixes: &[AssignmentFix]) -> Result<String, Error> {
-    let unserializable = || {
-        Error::new(ErrorKind::Validation, "The task cannot be serialized as JSON (a cycle or a BigInt?)")
-            .with_code(ClientCode::InvalidTask)
-    };
-    let to_send = if fixes.is_empty() {
-        task.clone()
-    } else {
-        let copy = shallow_copy(task);
-        let assignments = shallow_copy(&task.get("assignments").unwrap_or(JsValue::UNDEFINED));
-        for fix in fixes {
-            let key = JsValue::from_str(&fix.user_id);
-            let assignment = shallow_copy(&Reflect::get(&assignments, &key).unwrap_or(JsValue::UNDEFINED));
-            if fix.add_odata_type {
-                set(&assignment, "@odata.type", &JsValue::from_str(ASSIGNMENT_ODATA_TYPE));
-            }
-            if fix.add_order_hint {
-                set(&assignment, "orderHint", &JsValue::from_str(FIRST_ORDER_HINT));
-            }
-            let _ = Reflect::set(&assignments, &key, &assignment);
+/// The JSON body: the snapshot's own text, or (when the docs require assignment fields the caller
+/// left out) the snapshot with them filled in. The snapshot is the client's own plain copy, so the
+/// caller's object is never modified.
+fn body_text(text: JsString, snapshot: &JsValue, fixes: &[AssignmentFix]) -> Result<String, Error> {
+    if fixes.is_empty() {
+        return Ok(String::from(&text));
+    }
+    let assignments = js::get(snapshot, "assignments").unwrap_or(JsValue::UNDEFINED);
+    for fix in fixes {
+        let Some(assignment) = js::get(&assignments, &fix.user_id) else { continue };
+        if fix.add_odata_type {
+            js::set(&assignment, "@odata.type", &JsValue::from_str(ASSIGNMENT_ODATA_TYPE));
         }
-        set(&copy, "assignments", &assignments);
-        copy.into()
-    };
-    JSON::stringify(&to_send).ok().and_then(|s| s.as_string()).ok_or_else(unserializable)
-}
-
-fn set(target: &Object, key: &str, value: &JsValue) {
-    // Setting a data property on a fresh plain object cannot fail.
-    let _ = Reflect::set(target, &JsValue::from_str(key), value);
-}
-
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(catch, js_namespace = crypto, js_name = getRandomValues)]
-    fn get_random_values(buffer: &mut [u8]) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(catch, js_namespace = crypto, js_name = randomUUID)]
-    fn random_uuid() -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
-    fn json_parse(text: &js_sys::JsString) -> Result<JsValue, JsValue>;
+        if fix.add_order_hint {
+            js::set(&assignment, "orderHint", &JsValue::from_str(FIRST_ORDER_HINT));
+        }
+    }
+    js::stringify(snapshot).map(|text| String::from(&text)).ok_or_else(|| {
+        Error::new(ErrorKind::Validation, "The task cannot be serialized as JSON").with_code(ClientCode::InvalidTask)
+    })
 }
 
 /// A random UUID: `crypto.randomUUID()` where there is one (Node, secure browser contexts; it is much
 /// cheaper than `getRandomValues` in Node), else one made of `crypto.getRandomValues` bytes, else of
 /// `Math.random`.
 fn new_request_id() -> String {
-    if let Some(id) = random_uuid().ok().and_then(|id| id.as_string()) {
+    if let Some(id) = js::random_uuid() {
         return id;
     }
     let mut bytes = [0u8; 16];
-    if get_random_values(&mut bytes).is_err() {
-        for b in &mut bytes {
-            *b = (js_sys::Math::random() * 256.0) as u8;
-        }
-    }
+    js::random_bytes(&mut bytes);
     uuid_v4(bytes)
 }
