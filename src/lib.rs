@@ -9,6 +9,8 @@
 //! * [`request`]: endpoint and options to URL and headers;
 //! * [`response`]: status, headers and body to a task or an [`Error`];
 //! * [`retry`]: whether and when to send again;
+//! * [`details`]: the description, checklist and references, set after the create by a PATCH of the
+//!   task's details;
 //! * `wasm` (on `wasm32` only): `fetch`, the `createTask` export, `GraphError`, and the Rust async API
 //!   [`create_task`](crate::create_task).
 //!
@@ -19,6 +21,7 @@
 #![warn(missing_docs)]
 
 pub mod datetime;
+pub mod details;
 pub mod error;
 pub mod json;
 pub mod model;
@@ -34,8 +37,9 @@ mod wasm;
 
 pub use error::{Error, ErrorKind, Problem};
 pub use model::{
-    IdentitySet, LegacyTask, PlannerAppliedCategories, PlannerAssignment, PlannerAssignments, PlannerPreviewType,
-    PlannerTask,
+    IdentitySet, LegacyTask, PlannerAppliedCategories, PlannerAssignment, PlannerAssignments, PlannerChecklistItem,
+    PlannerChecklistItems, PlannerExternalReference, PlannerExternalReferenceType, PlannerExternalReferences,
+    PlannerPreviewType, PlannerTask, PlannerTaskDetails,
 };
 pub use request::Endpoint;
 pub use retry::RetryPolicy;
