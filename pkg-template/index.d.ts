@@ -344,6 +344,9 @@ export type Endpoint = "planner" | "me" | "user" | "createdByUser";
  */
 export type GraphErrorKind = "http" | "network" | "aborted" | "timeout" | "validation" | "invalidResponse" | "config";
 
+/** This client's own codes, for failures that are not Graph's error body (the npm README says what each means). */
+export type ClientErrorCode = "invalidTask" | "missingToken" | "invalidToken" | "tokenProviderFailed" | "invalidOption" | "missingUserId" | "invalidUserId" | "unknownEndpoint" | "wrongEndpoint" | "insecureBaseUrl" | "invalidBaseUrl" | "invalidHeader" | "unserializableTask" | "brokenEnvironment" | "redirectRefused" | "timeout" | "aborted" | "networkError" | "unexpectedStatus" | "bodyNotJson" | "bodyTooLarge" | "notATask" | "errorBodyWithSuccess" | "wrongShape" | "noEtag" | "notDetails";
+
 /** One problem: a validation rule a property broke, or an entry of Graph's `error.details`. */
 export interface GraphProblem {
   /** The property path, e.g. `priority` or `assignments.<user id>.orderHint`. */
@@ -365,7 +368,15 @@ export interface GraphErrorFields {
   mayHaveBeenCreated: boolean;
   problems: GraphProblem[];
   body?: string;
+  step: GraphErrorStep;
+  task?: PlannerTask;
 }
+
+/**
+ * Which part of createTask failed: `"create"` for every failure before the task existed, `"details"` when
+ * the task was created but setting its details (description, checklist, references) failed.
+ */
+export type GraphErrorStep = "create" | "details";
 
 /** Every failure of createTask. Holds no secret: the bearer token is redacted everywhere. */
 export declare class GraphError extends Error {
@@ -375,8 +386,8 @@ export declare class GraphError extends Error {
   readonly kind: GraphErrorKind;
   /** The HTTP status, when a response arrived. */
   readonly status: number | undefined;
-  /** Graph's `error.code`, or this client's own code for local failures (`invalidTask`, `missingToken`, …). */
-  readonly code: string | undefined;
+  /** Graph's `error.code`, or this client's own code for local failures (a {@link ClientErrorCode}). */
+  readonly code: ClientErrorCode | (string & {}) | undefined;
   /** Graph's `error.innerError.code`. */
   readonly innerCode: string | undefined;
   /** The service's `request-id`. */
@@ -393,8 +404,12 @@ export declare class GraphError extends Error {
   readonly problems: GraphProblem[];
   /** The raw response body, when there was one. */
   readonly body: string | undefined;
+  /** `"details"` when the task exists but its details were not set; `"create"` otherwise. */
+  readonly step: GraphErrorStep;
+  /** With step `"details"`: the created task, as the create returned it. */
+  readonly task: PlannerTask | undefined;
   /** The fields above, for JSON logging. */
-  toJSON(): Pick<GraphError, "name" | "message" | "kind" | "status" | "code" | "innerCode" | "requestId" | "clientRequestId" | "date" | "retryAfterMs" | "mayHaveBeenCreated" | "problems" | "body">;
+  toJSON(): Pick<GraphError, "name" | "message" | "kind" | "status" | "code" | "innerCode" | "requestId" | "clientRequestId" | "date" | "retryAfterMs" | "mayHaveBeenCreated" | "problems" | "body" | "step" | "task">;
 }
 
 // ─── createTask ─────────────────────────────────────────────────────────────────────────────────────

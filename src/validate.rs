@@ -11,10 +11,8 @@ use crate::schema::{self, Access, FieldType, Resource, ASSIGNMENT_ODATA_TYPE};
 
 /// The service's limit on assignees per task (`MaximumAssigneesInTasks`, planner-limits.md).
 pub const MAX_ASSIGNEES: usize = 20;
-/// The service's limit on tasks in a plan (`MaximumTasksInProject`, planner-limits.md).
-pub const MAX_TASKS_IN_PLAN: usize = 9000;
-/// The service's limit on tasks not completed in a plan (`MaximumActiveTasksInProject`, planner-limits.md).
-pub const MAX_ACTIVE_TASKS_IN_PLAN: usize = 2400;
+#[doc(hidden)]
+pub use crate::service::{is_planner_id, MAX_ACTIVE_TASKS_IN_PLAN, MAX_TASKS_IN_PLAN};
 
 /// Who is validating: the rules are the same, the response to a missing assignment field differs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -373,12 +371,6 @@ fn check_start_before_due<V: JsonView>(task: &V, problems: &mut Vec<Problem>) {
             problems.push(Problem::new("startDateTime", "must not be after dueDateTime"));
         }
     }
-}
-
-/// A Planner id as the service generates it: 28 characters of `[A-Za-z0-9_-]`
-/// (planner-identifiers-disclaimer.md). Used by the emulator's format check.
-pub fn is_planner_id(id: &str) -> bool {
-    id.len() == 28 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! The calls after the create: read the details, PATCH them, read the task again; what each answer
 //! means, and whether to send again.
 
+use crate::contract::ClientCode;
 use crate::error::{Error, ErrorKind};
 use crate::json::{JsonKind, JsonView};
 use crate::request::{check_header_value, push_path_segment, CreateRequest};
@@ -50,7 +51,7 @@ pub fn build_follow_up_request(
 ) -> Result<FollowUpRequest, Error> {
     // "." and ".." collapse as URL segments, encoded or not, and would address another resource.
     if task_id.is_empty() || task_id == "." || task_id == ".." {
-        return Err(Error::invalid_response("notATask", "The created task's id cannot name it in a URL")
+        return Err(Error::invalid_response(ClientCode::NotATask, "The created task's id cannot name it in a URL")
             .with_may_have_been_created(true));
     }
     let mut url = String::with_capacity(create.url.len() + task_id.len() + 9);
@@ -67,8 +68,11 @@ pub fn build_follow_up_request(
         FollowUp::PatchDetails { etag } => {
             url.push_str("/details");
             check_header_value("If-Match", etag).map_err(|_| {
-                Error::invalid_response("invalidEtag", "The details' @odata.etag cannot be sent as an If-Match header")
-                    .with_may_have_been_created(true)
+                Error::invalid_response(
+                    ClientCode::NoEtag,
+                    "The details' @odata.etag cannot be sent as an If-Match header",
+                )
+                .with_may_have_been_created(true)
             })?;
             headers.push(("Content-Type", "application/json".to_owned()));
             headers.push(("If-Match", etag.clone()));
@@ -121,15 +125,17 @@ pub fn read_follow_up_response<V: JsonView>(
         (FollowUp::GetDetails, 200) => check_details(parsed).and_then(|etag| {
             etag.map(FollowUpOutcome::DetailsEtag).ok_or_else(|| {
                 Error::invalid_response(
-                    "noEtag",
+                    ClientCode::NoEtag,
                     "The task's details came without an @odata.etag, so they cannot be updated",
                 )
             })
         }),
         (FollowUp::GetTask, 200) => check_task(parsed, task_id).map(|()| FollowUpOutcome::Task),
         (_, 200..=299) => {
-            let mut e =
-                Error::invalid_response("unexpectedStatus", "The service answered with an unexpected success status");
+            let mut e = Error::invalid_response(
+                ClientCode::UnexpectedStatus,
+                "The service answered with an unexpected success status",
+            );
             e.status = Some(status);
             Err(e)
         }
@@ -137,9 +143,10 @@ pub fn read_follow_up_response<V: JsonView>(
         _ => match read_create_response(status, headers, parsed, Resource::PlannerTask, sent_client_request_id, now_ms)
         {
             Err(e) => return Err(e.with_may_have_been_created(true)),
-            Ok(()) => {
-                Err(Error::invalid_response("unexpectedStatus", "The service answered with an unexpected status"))
-            }
+            Ok(()) => Err(Error::invalid_response(
+                ClientCode::UnexpectedStatus,
+                "The service answered with an unexpected status",
+            )),
         },
     };
     // The task exists whatever happens after the create.
@@ -156,7 +163,10 @@ pub fn read_follow_up_response<V: JsonView>(
 /// Returns its etag, when it has one.
 fn check_details<V: JsonView>(parsed: Option<&V>) -> Result<Option<String>, Error> {
     let Some(details) = parsed.filter(|d| d.kind() == JsonKind::Object) else {
-        return Err(Error::invalid_response("notDetails", "The service's answer is not a plannerTaskDetails object"));
+        return Err(Error::invalid_response(
+            ClientCode::NotDetails,
+            "The service's answer is not a plannerTaskDetails object",
+        ));
     };
     let mut problems = Vec::new();
     for (name, value) in details.entries() {
@@ -222,7 +232,7 @@ fn check_details<V: JsonView>(parsed: Option<&V>) -> Result<Option<String>, Erro
         m.push_str(&first.field);
         m.push(' ');
         m.push_str(&first.message);
-        let mut e = Error::invalid_response("wrongShape", m);
+        let mut e = Error::invalid_response(ClientCode::WrongShape, m);
         e.problems = problems;
         return Err(e);
     }
@@ -232,10 +242,16 @@ fn check_details<V: JsonView>(parsed: Option<&V>) -> Result<Option<String>, Erro
 /// Checks that a body is the task `task_id` with the types the metadata gives.
 fn check_task<V: JsonView>(parsed: Option<&V>, task_id: &str) -> Result<(), Error> {
     let Some(task) = parsed.filter(|t| t.kind() == JsonKind::Object) else {
-        return Err(Error::invalid_response("notATask", "The service's answer to reading the task is not a task"));
+        return Err(Error::invalid_response(
+            ClientCode::NotATask,
+            "The service's answer to reading the task is not a task",
+        ));
     };
     if task.get("id").and_then(|id| id.as_str().map(|id| *id == *task_id)) != Some(true) {
-        return Err(Error::invalid_response("notATask", "The service answered reading the task with another task"));
+        return Err(Error::invalid_response(
+            ClientCode::NotATask,
+            "The service answered reading the task with another task",
+        ));
     }
     let mut problems = Vec::new();
     for (name, value) in task.entries() {
@@ -252,7 +268,7 @@ fn check_task<V: JsonView>(parsed: Option<&V>, task_id: &str) -> Result<(), Erro
             m.push_str(&first.field);
             m.push(' ');
             m.push_str(&first.message);
-            let mut e = Error::invalid_response("wrongShape", m);
+            let mut e = Error::invalid_response(ClientCode::WrongShape, m);
             e.problems = problems;
             Err(e)
         }
@@ -379,7 +395,7 @@ mod tests {
         }
         let e = build_follow_up_request(&create(), TASK_ID, &FollowUp::PatchDetails { etag: "a\r\nX: y".into() })
             .unwrap_err();
-        assert_eq!(e.code.as_deref(), Some("invalidEtag"));
+        assert_eq!(e.code.as_deref(), Some("noEtag"));
         assert!(e.may_have_been_created);
     }
 

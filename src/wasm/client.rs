@@ -12,6 +12,7 @@ use web_sys::AbortSignal;
 
 use super::js_json::shallow_copy;
 use super::transport::{self, Attempt};
+use crate::contract::ClientCode;
 use crate::error::{Error, ErrorKind};
 use crate::json::JsonView;
 use crate::model::{LegacyTask, PlannerTask};
@@ -91,7 +92,7 @@ impl CreateTaskOptions {
 pub async fn create_task(task: &PlannerTask, options: &CreateTaskOptions) -> Result<PlannerTask, Error> {
     if options.endpoint != Endpoint::Planner {
         return Err(Error::config(
-            "wrongEndpoint",
+            ClientCode::WrongEndpoint,
             "create_task sends a PlannerTask to the planner endpoint; use create_legacy_task",
         ));
     }
@@ -103,7 +104,7 @@ pub async fn create_task(task: &PlannerTask, options: &CreateTaskOptions) -> Res
 pub async fn create_legacy_task(task: &LegacyTask, options: &CreateTaskOptions) -> Result<LegacyTask, Error> {
     if options.endpoint == Endpoint::Planner {
         return Err(Error::config(
-            "wrongEndpoint",
+            ClientCode::WrongEndpoint,
             "create_legacy_task needs the me, user or createdByUser endpoint; use create_task",
         ));
     }
@@ -117,12 +118,12 @@ async fn create_typed<T: serde::Serialize + serde::de::DeserializeOwned>(
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
     let value = task
         .serialize(&serializer)
-        .map_err(|_| Error::config("unserializableTask", "the task cannot be represented as JSON"))?;
+        .map_err(|_| Error::config(ClientCode::UnserializableTask, "the task cannot be represented as JSON"))?;
     let created = create(&value, options).await?;
     serde_wasm_bindgen::from_value(created).map_err(|e| {
         let mut m = String::from("The created task does not fit the Rust model: ");
         m.push_str(&e.to_string());
-        Error::invalid_response("wrongShape", m).with_may_have_been_created(true)
+        Error::invalid_response(ClientCode::WrongShape, m).with_may_have_been_created(true)
     })
 }
 
@@ -192,7 +193,7 @@ pub(crate) async fn create(task: &JsValue, options: &CreateTaskOptions) -> Resul
 fn body_text(task: &JsValue, fixes: &[AssignmentFix]) -> Result<String, Error> {
     let unserializable = || {
         Error::new(ErrorKind::Validation, "The task cannot be serialized as JSON (a cycle or a BigInt?)")
-            .with_code("invalidTask")
+            .with_code(ClientCode::InvalidTask)
     };
     let to_send = if fixes.is_empty() {
         task.clone()
