@@ -96,6 +96,121 @@ export interface PlannerAssignment {
   orderHint?: string | null;
 }
 
+// ─── plannerTaskDetails (set after the create) ─────────────────────────────────────────────────────
+
+/** The reference types the docs list (`plannerExternalReference.type`); the only values a create may send. */
+export type PlannerExternalReferenceType = "PowerPoint" | "Word" | "Excel" | "Other";
+
+/** A checklist item in the short form: its title, or the title and whether it is checked. */
+export type PlannerChecklistItemShort = string | { title: string; isChecked?: boolean };
+
+/** A checklist item in the raw Graph form (`plannerChecklistItem`), the value of a GUID key. */
+export interface PlannerChecklistItemInput {
+  /** The item type; the client sends it whether given or not. */
+  "@odata.type"?: "microsoft.graph.plannerChecklistItem" | "#microsoft.graph.plannerChecklistItem";
+  /** The text of the item; not blank. */
+  title: string;
+  /** Whether the item is checked. */
+  isChecked?: boolean;
+  /** The item's place in the checklist (characters 32–126); the service picks one when left out. */
+  orderHint?: string;
+}
+
+/** The raw Graph form of a checklist (`plannerChecklistItems`): item id (a GUID) → item. At most 20. */
+export type PlannerChecklistItemsInput = Record<string, PlannerChecklistItemInput>;
+
+/** A reference in the short form; the client encodes the URL into the key the service requires. */
+export interface PlannerExternalReferenceShort {
+  /** An absolute http:// or https:// URL. */
+  url: string;
+  /** A name for the reference. */
+  alias?: string;
+  /** What the reference is. */
+  type?: PlannerExternalReferenceType;
+}
+
+/** A reference in the raw Graph form (`plannerExternalReference`), the value of an encoded-URL key. */
+export interface PlannerExternalReferenceInput {
+  /** The reference type; the client sends it whether given or not. */
+  "@odata.type"?: "microsoft.graph.plannerExternalReference" | "#microsoft.graph.plannerExternalReference";
+  /** A name for the reference. */
+  alias?: string;
+  /** What the reference is. */
+  type?: PlannerExternalReferenceType;
+  /** The reference's place among the previews (characters 32–126). */
+  previewPriority?: string;
+}
+
+/**
+ * The raw Graph form of references (`plannerExternalReferences`): the URL with `%` `.` `:` `@` `#`
+ * percent-encoded (`https%3A//contoso%2Ecom/a`) → reference. At most 10.
+ */
+export type PlannerExternalReferencesInput = Record<string, PlannerExternalReferenceInput>;
+
+/**
+ * The details of a task to create: description, checklist, references and preview. createTask creates the
+ * task, then sets these with a PATCH of the task's details; if that fails, it rejects with a GraphError
+ * whose `step` is `"details"` and whose `task` is the created task.
+ */
+export interface PlannerTaskDetailsInput {
+  /** The description of the task. */
+  description?: string;
+  /** What the task's card shows. */
+  previewType?: KnownPlannerPreviewType;
+  /** At most 20 items: titles or `{ title, isChecked }` in the order to show (each gets a fresh id), or the raw Graph form. */
+  checklist?: PlannerChecklistItemShort[] | PlannerChecklistItemsInput;
+  /** At most 10 references: `{ url, alias, type }` in preview order, or the raw Graph form. */
+  references?: PlannerExternalReferenceShort[] | PlannerExternalReferencesInput;
+}
+
+/** A checklist item as the service holds it (`plannerChecklistItem`). */
+export interface PlannerChecklistItem {
+  /** `#microsoft.graph.plannerChecklistItem`. */
+  "@odata.type"?: string;
+  /** The text of the item. */
+  title?: string | null;
+  /** Whether the item is checked. */
+  isChecked?: boolean | null;
+  /** The item's place in the checklist; sort by it, ordinally. */
+  orderHint?: string | null;
+  /** Who last changed the item. */
+  readonly lastModifiedBy?: IdentitySet | null;
+  /** When the item last changed (ISO 8601). */
+  readonly lastModifiedDateTime?: string | null;
+}
+
+/** A reference as the service holds it (`plannerExternalReference`). */
+export interface PlannerExternalReference {
+  /** `#microsoft.graph.plannerExternalReference`. */
+  "@odata.type"?: string;
+  /** A name for the reference. */
+  alias?: string | null;
+  /** What the reference is; the service may return a value not documented today. */
+  type?: PlannerExternalReferenceType | (string & {}) | null;
+  /** The reference's place among the previews. */
+  previewPriority?: string | null;
+  /** Who last changed the reference. */
+  readonly lastModifiedBy?: IdentitySet | null;
+  /** When the reference last changed (ISO 8601). */
+  readonly lastModifiedDateTime?: string | null;
+}
+
+/** A task's details as the service holds them (`plannerTaskDetails`). */
+export interface PlannerTaskDetails {
+  /** The id of the details. */
+  readonly id?: string;
+  /** The details' own version tag (not the task's). */
+  readonly "@odata.etag"?: string | null;
+  /** The description of the task. */
+  description?: string | null;
+  /** What the task's card shows. */
+  previewType?: PlannerPreviewType | null;
+  /** The checklist: item id → item. */
+  checklist?: Record<string, PlannerChecklistItem> | null;
+  /** The references: encoded URL → reference. */
+  references?: Record<string, PlannerExternalReference> | null;
+}
+
 // ─── plannerTask (endpoint "planner", the default) ─────────────────────────────────────────────────
 
 /**
@@ -135,6 +250,8 @@ export interface PlannerTaskInput {
   isOnMyDay?: boolean | null;
   /** Beta: the recurrence (`plannerTaskRecurrence`), sent as given. */
   recurrence?: Record<string, unknown> | null;
+  /** Description, checklist, references and preview, set right after the create (not part of the create's body). */
+  details?: PlannerTaskDetailsInput;
 }
 
 /** A Planner task as the service created it (`plannerTask`, v1.0 plus the beta properties). */
@@ -207,6 +324,8 @@ export interface PlannerTask {
   recurrence?: Record<string, unknown> | null;
   /** Beta: what must be done to complete the task (flags such as `checklistCompletion`). */
   readonly specifiedCompletionRequirements?: string | null;
+  /** When createTask was given `details`: the details as the service holds them after the update. */
+  details?: PlannerTaskDetails;
 }
 
 // ─── The 2015 beta task (endpoints "me", "user", "createdByUser") ──────────────────────────────────
@@ -368,7 +487,8 @@ export interface GraphErrorFields {
   mayHaveBeenCreated: boolean;
   problems: GraphProblem[];
   body?: string;
-  step: GraphErrorStep;
+  /** `"create"` when left out. */
+  step?: GraphErrorStep;
   task?: PlannerTask;
 }
 
