@@ -56,4 +56,4 @@ pub use retry::RetryPolicy;
 #[cfg(target_arch = "wasm32")]
 pub use wasm::bindings::create_task_js;
 #[cfg(target_arch = "wasm32")]
-pub use wasm::client::{create_legacy_task, create_task, CreateTaskOptions, TokenSource};
+pub use wasm::client::{create_legacy_task, create_task, new_uuid, CreateTaskOptions, TokenSource};
