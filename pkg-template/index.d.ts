@@ -80,7 +80,7 @@ export interface LegacyAppliedCategories {
 export interface PlannerAssignmentInput {
   /** The assignment type; the only value the service accepts. */
   "@odata.type"?: "#microsoft.graph.plannerAssignment" | "microsoft.graph.plannerAssignment";
-  /** The task's place in the assignee's list, in the form `"<previous hint> <next hint>!"`; `" !"` puts it first. */
+  /** The task's place in the assignee's list (characters 32–126), e.g. `"<previous hint> <next hint>!"`; `" !"` puts it first. */
   orderHint?: string;
 }
 
@@ -224,7 +224,7 @@ export interface PlannerTaskInput {
   bucketId?: string | null;
   /** The title of the task; not blank. */
   title: string;
-  /** The order of the task in the plan's list view, in the form `"<previous hint> <next hint>!"`. */
+  /** The order of the task in the plan's list view (characters 32–126), e.g. `"<previous hint> <next hint>!"`. */
   orderHint?: string | null;
   /** The order of the task in the "assigned to me" view, in the same form as `orderHint`. */
   assigneePriority?: string | null;
@@ -336,7 +336,7 @@ export interface LegacyTaskInput {
   appliedCategories?: LegacyAppliedCategories | null;
   /** The user id the task is assigned to. */
   assignedTo?: string | null;
-  /** The order of the task in the assignee's list view, in the form `"<previous hint> <next hint>!"`. */
+  /** The order of the task in the assignee's list view (characters 32–126), e.g. `"<previous hint> <next hint>!"`. */
   assigneePriority?: string | null;
   /** The bucket the task belongs to. */
   bucketId?: string | null;

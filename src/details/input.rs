@@ -161,284 +161,223 @@ pub fn validate_create_request<V: JsonView>(task: &V, resource: Resource) -> Res
 /// by GUID; `references` as an array of `{ url, alias, type }`, or the Graph form keyed by encoded URL.
 pub fn validate_details<V: JsonView>(details: &V, problems: &mut Vec<Problem>) -> Option<DetailsInput> {
     let before = problems.len();
-    let mut input = DetailsInput::default();
     if details.kind() != JsonKind::Object {
         problems.push(Problem::new("details", must_be("an object", details.kind())));
         return None;
     }
-    for (name, value) in details.entries() {
-        let path = child("details", &name);
-        match name.as_str() {
-            "description" => input.description = string(&value, &path, problems),
-            "previewType" => match value.as_str() {
-                Some(t) if PREVIEW_TYPES.contains(&&*t) => input.preview_type = Some(t.into_owned()),
-                Some(_) => problems
-                    .push(Problem::new(path, "must be one of automatic, noPreview, checklist, description, reference")),
-                None => problems.push(Problem::new(path, must_be("a string", value.kind()))),
-            },
-            "checklist" => input.checklist = checklist(&value, problems),
-            "references" => input.references = references(&value, problems),
-            "id" | "@odata.etag" => problems.push(Problem::new(path, "is set by the service")),
-            _ => problems.push(Problem::new(
-                path,
-                "is not a property of plannerTaskDetails: use description, previewType, checklist, references",
-            )),
+    only(details, "details", &["description", "previewType", "checklist", "references"], problems);
+    let mut input = DetailsInput {
+        description: details.get("description").and_then(|d| string(&d, "details.description", problems)),
+        ..DetailsInput::default()
+    };
+    if let Some(preview) = details.get("previewType") {
+        let path = "details.previewType";
+        input.preview_type = string(&preview, path, problems).filter(|t| {
+            let known = PREVIEW_TYPES.contains(&t.as_str());
+            if !known {
+                problems
+                    .push(Problem::new(path, "must be one of automatic, noPreview, checklist, description, reference"));
+            }
+            known
+        });
+    }
+    if let Some(checklist) = details.get("checklist") {
+        let path = "details.checklist";
+        let over = "has more than 20 items, the most the service allows (MaximumChecklistItemsOnTask)";
+        for (i, (key, item)) in open_type(&checklist, path, MAX_CHECKLIST_ITEMS, over, problems).into_iter().enumerate()
+        {
+            let item_path = entry_path(path, &key, i);
+            if let Some(entry) = checklist_item(key, &item, &item_path, i, problems) {
+                input.checklist.push(entry);
+            }
+        }
+    }
+    if let Some(references) = details.get("references") {
+        let path = "details.references";
+        let over = "has more than 10 references, the most the service allows (MaximumReferencesOnTask)";
+        // The path of each accepted entry, to name the first of two with the same URL.
+        let mut paths: Vec<String> = Vec::new();
+        for (i, (key, item)) in open_type(&references, path, MAX_REFERENCES, over, problems).into_iter().enumerate() {
+            let item_path = entry_path(path, &key, i);
+            let Some(entry) = reference(key, &item, &item_path, i, problems) else { continue };
+            // Two array entries with the same URL would be one key: the second would silently win.
+            if let Some(first) = input.references.iter().position(|e| e.key == entry.key) {
+                let mut m = String::from("repeats the URL of ");
+                m.push_str(paths.get(first).map_or("", String::as_str));
+                problems.push(Problem::new(child(&item_path, "url"), m));
+                continue;
+            }
+            input.references.push(entry);
+            paths.push(item_path);
         }
     }
     (problems.len() == before).then_some(input)
 }
 
-fn checklist<V: JsonView>(value: &V, problems: &mut Vec<Problem>) -> Vec<ChecklistEntry> {
-    const PATH: &str = "details.checklist";
+/// The entries of a checklist or references value: `(key, value)`, the key `None` for an array (the
+/// short form), else the raw Graph form's property name. Checks the service's limit.
+fn open_type<V: JsonView>(
+    value: &V,
+    path: &str,
+    limit: usize,
+    over_limit: &str,
+    problems: &mut Vec<Problem>,
+) -> Vec<(Option<String>, V)> {
     let mut entries = Vec::new();
     match value.kind() {
         JsonKind::Array => {
-            for (i, item) in value.items().iter().enumerate() {
-                let path = indexed(PATH, i);
-                let order_hint = Some(chained_order_hint(i));
-                match item.kind() {
-                    JsonKind::String => {
-                        if let Some(title) = title(item, &path, problems) {
-                            entries.push(ChecklistEntry { id: None, title, is_checked: Some(false), order_hint });
-                        }
-                    }
-                    JsonKind::Object => {
-                        let mut entry =
-                            ChecklistEntry { id: None, title: String::new(), is_checked: Some(false), order_hint };
-                        let mut ok = true;
-                        for (name, member) in item.entries() {
-                            let member_path = child(&path, &name);
-                            match name.as_str() {
-                                "title" => {}
-                                "isChecked" => match member.as_bool() {
-                                    Some(checked) => entry.is_checked = Some(checked),
-                                    None => {
-                                        problems.push(Problem::new(member_path, must_be("a boolean", member.kind())));
-                                        ok = false;
-                                    }
-                                },
-                                _ => {
-                                    problems.push(Problem::new(
-                                        member_path,
-                                        "is not a field of a checklist item: give title and isChecked",
-                                    ));
-                                    ok = false;
-                                }
-                            }
-                        }
-                        match item.get("title") {
-                            Some(t) => match title(&t, &child(&path, "title"), problems) {
-                                Some(t) => entry.title = t,
-                                None => ok = false,
-                            },
-                            None => {
-                                problems.push(Problem::new(child(&path, "title"), "is required"));
-                                ok = false;
-                            }
-                        }
-                        if ok {
-                            entries.push(entry);
-                        }
-                    }
-                    other => problems.push(Problem::new(path, must_be("a title or { title, isChecked }", other))),
-                }
+            for item in value.items() {
+                entries.push((None, item));
             }
-            count_limit(
-                value.items().len(),
-                MAX_CHECKLIST_ITEMS,
-                PATH,
-                "checklist items",
-                "MaximumChecklistItemsOnTask",
-                problems,
-            );
         }
         JsonKind::Object => {
-            let items = value.entries();
-            for (id, item) in &items {
-                let path = child(PATH, id);
-                if !is_guid(id) {
-                    problems.push(Problem::new(
-                        path.clone(),
-                        "must be a GUID such as 95e27074-6c4a-447a-aa24-9d718a0b86fa: the docs ask clients for GUIDs as item ids",
-                    ));
-                }
-                if item.kind() != JsonKind::Object {
-                    problems.push(Problem::new(path, must_be("a plannerChecklistItem object", item.kind())));
-                    continue;
-                }
-                let mut entry =
-                    ChecklistEntry { id: Some(id.clone()), title: String::new(), is_checked: None, order_hint: None };
-                let mut ok = true;
-                for (name, member) in item.entries() {
-                    let member_path = child(&path, &name);
-                    let before = problems.len();
-                    match name.as_str() {
-                        "title" => {}
-                        "@odata.type" => odata_type(&member, CHECKLIST_ITEM_ODATA_TYPE, &member_path, problems),
-                        "isChecked" => match member.as_bool() {
-                            Some(checked) => entry.is_checked = Some(checked),
-                            None => problems.push(Problem::new(member_path, must_be("a boolean", member.kind()))),
-                        },
-                        "orderHint" => entry.order_hint = order_hint(&member, &member_path, problems),
-                        "lastModifiedBy" | "lastModifiedDateTime" => {
-                            problems.push(Problem::new(member_path, "is set by the service"))
-                        }
-                        _ => problems.push(Problem::new(
-                            member_path,
-                            "is not a property of plannerChecklistItem: use title, isChecked, orderHint",
-                        )),
-                    }
-                    ok &= problems.len() == before;
-                }
-                match item.get("title") {
-                    Some(t) => match title(&t, &child(&path, "title"), problems) {
-                        Some(t) => entry.title = t,
-                        None => ok = false,
-                    },
-                    None => {
-                        problems.push(Problem::new(child(&path, "title"), "is required on a new item"));
-                        ok = false;
-                    }
-                }
-                if ok {
-                    entries.push(entry);
-                }
+            for (key, item) in value.entries() {
+                entries.push((Some(key), item));
             }
-            count_limit(
-                items.len(),
-                MAX_CHECKLIST_ITEMS,
-                PATH,
-                "checklist items",
-                "MaximumChecklistItemsOnTask",
-                problems,
-            );
         }
-        other => problems.push(Problem::new(
-            PATH,
-            must_be("an array of titles or { title, isChecked }, or an object keyed by item id", other),
-        )),
+        other => problems.push(Problem::new(path, must_be("an array, or an object in the Graph form", other))),
+    }
+    if entries.len() > limit {
+        problems.push(Problem::new(path, over_limit));
     }
     entries
 }
 
-fn references<V: JsonView>(value: &V, problems: &mut Vec<Problem>) -> Vec<ReferenceEntry> {
-    const PATH: &str = "details.references";
-    let mut entries: Vec<ReferenceEntry> = Vec::new();
-    match value.kind() {
-        JsonKind::Array => {
-            // The array position of each entry kept, to name the first of two equal URLs.
-            let mut positions: Vec<usize> = Vec::new();
-            for (i, item) in value.items().iter().enumerate() {
-                let path = indexed(PATH, i);
-                if item.kind() != JsonKind::Object {
-                    problems.push(Problem::new(path, must_be("{ url, alias, type }", item.kind())));
-                    continue;
-                }
-                let mut entry = ReferenceEntry {
-                    key: String::new(),
-                    alias: None,
-                    reference_type: None,
-                    preview_priority: Some(chained_order_hint(i)),
-                };
-                let before = problems.len();
-                for (name, member) in item.entries() {
-                    let member_path = child(&path, &name);
-                    match name.as_str() {
-                        "url" => {}
-                        "alias" => entry.alias = string(&member, &member_path, problems),
-                        "type" => entry.reference_type = reference_type(&member, &member_path, problems),
-                        _ => problems
-                            .push(Problem::new(member_path, "is not a field of a reference: give url, alias and type")),
-                    }
-                }
-                let url_path = child(&path, "url");
-                match item.get("url") {
-                    None => problems.push(Problem::new(url_path, "is required")),
-                    Some(url) => match url.as_str() {
-                        None => problems.push(Problem::new(url_path, must_be("a string", url.kind()))),
-                        Some(url) => match check_reference_url(&url) {
-                            Err(reason) => problems.push(Problem::new(url_path, reason)),
-                            Ok(()) => {
-                                entry.key = encode_reference_key(&url);
-                                if let Some(first) = entries.iter().position(|e| e.key == entry.key) {
-                                    let mut m = String::from("repeats the URL of ");
-                                    m.push_str(&indexed(PATH, positions.get(first).copied().unwrap_or(0)));
-                                    problems.push(Problem::new(url_path, m));
-                                }
-                            }
-                        },
-                    },
-                }
-                if problems.len() == before {
-                    entries.push(entry);
-                    positions.push(i);
-                }
-            }
-            count_limit(value.items().len(), MAX_REFERENCES, PATH, "references", "MaximumReferencesOnTask", problems);
-        }
-        JsonKind::Object => {
-            let items = value.entries();
-            for (key, item) in &items {
-                let path = child(PATH, key);
-                let before = problems.len();
-                match decode_reference_key(key) {
-                    Err(e) => problems.push(Problem::new(path.clone(), e.message())),
-                    Ok(url) => {
-                        if let Err(reason) = check_reference_url(&url) {
-                            let mut m = String::from("is not a reference key: the decoded URL ");
-                            m.push_str(reason);
-                            problems.push(Problem::new(path.clone(), m));
-                        }
-                    }
-                }
-                if item.kind() != JsonKind::Object {
-                    problems.push(Problem::new(path, must_be("a plannerExternalReference object", item.kind())));
-                    continue;
-                }
-                let mut entry =
-                    ReferenceEntry { key: key.clone(), alias: None, reference_type: None, preview_priority: None };
-                for (name, member) in item.entries() {
-                    let member_path = child(&path, &name);
-                    match name.as_str() {
-                        "@odata.type" => odata_type(&member, EXTERNAL_REFERENCE_ODATA_TYPE, &member_path, problems),
-                        "alias" => entry.alias = string(&member, &member_path, problems),
-                        "type" => entry.reference_type = reference_type(&member, &member_path, problems),
-                        "previewPriority" => entry.preview_priority = order_hint(&member, &member_path, problems),
-                        "lastModifiedBy" | "lastModifiedDateTime" => {
-                            problems.push(Problem::new(member_path, "is set by the service"))
-                        }
-                        _ => problems.push(Problem::new(
-                            member_path,
-                            "is not a property of plannerExternalReference: use alias, type, previewPriority",
-                        )),
-                    }
-                }
-                if problems.len() == before {
-                    entries.push(entry);
-                }
-            }
-            count_limit(items.len(), MAX_REFERENCES, PATH, "references", "MaximumReferencesOnTask", problems);
-        }
-        other => problems.push(Problem::new(
-            PATH,
-            must_be("an array of { url, alias, type }, or an object keyed by encoded URL", other),
-        )),
+/// The path of entry `position` (array) or `key` (raw form) of the open type at `parent`.
+fn entry_path(parent: &str, key: &Option<String>, position: usize) -> String {
+    match key {
+        Some(key) => child(parent, key),
+        None => indexed(parent, position),
     }
-    entries
 }
 
-fn count_limit(count: usize, limit: usize, path: &str, what: &str, code: &str, problems: &mut Vec<Problem>) {
-    if count > limit {
-        let mut m = String::from("has ");
-        push_decimal(&mut m, count as u64);
-        m.push(' ');
-        m.push_str(what);
-        m.push_str("; the service allows at most ");
-        push_decimal(&mut m, limit as u64);
-        m.push_str(" (");
-        m.push_str(code);
-        m.push(')');
-        problems.push(Problem::new(path, m));
+fn checklist_item<V: JsonView>(
+    id: Option<String>,
+    item: &V,
+    path: &str,
+    position: usize,
+    problems: &mut Vec<Problem>,
+) -> Option<ChecklistEntry> {
+    let before = problems.len();
+    if id.as_deref().is_some_and(|id| !is_guid(id)) {
+        problems.push(Problem::new(
+            path,
+            "must be a GUID such as 95e27074-6c4a-447a-aa24-9d718a0b86fa (the docs' rule for item ids)",
+        ));
+    }
+    let mut entry = ChecklistEntry { title: String::new(), is_checked: None, order_hint: None, id };
+    match item.kind() {
+        // The short form: a title alone.
+        JsonKind::String if entry.id.is_none() => entry.title = title(item, path, problems)?,
+        JsonKind::Object => {
+            let title_path = child(path, "title");
+            match item.get("title") {
+                Some(t) => entry.title = title(&t, &title_path, problems).unwrap_or_default(),
+                None => problems.push(Problem::new(title_path, "is required")),
+            }
+            if let Some(checked) = item.get("isChecked") {
+                entry.is_checked = checked.as_bool();
+                if entry.is_checked.is_none() {
+                    problems.push(Problem::new(child(path, "isChecked"), must_be("a boolean", checked.kind())));
+                }
+            }
+            if entry.id.is_some() {
+                only(item, path, &["@odata.type", "title", "isChecked", "orderHint"], problems);
+                odata_type(item, CHECKLIST_ITEM_ODATA_TYPE, path, problems);
+                entry.order_hint =
+                    item.get("orderHint").and_then(|h| order_hint(&h, &child(path, "orderHint"), problems));
+            } else {
+                only(item, path, &["title", "isChecked"], problems);
+            }
+        }
+        other => {
+            let expected =
+                if entry.id.is_some() { "a plannerChecklistItem object" } else { "a title or { title, isChecked }" };
+            problems.push(Problem::new(path, must_be(expected, other)));
+        }
+    }
+    if entry.id.is_none() {
+        // The short form keeps the array's order; a new item is unchecked unless it says otherwise.
+        entry.order_hint = Some(chained_order_hint(position));
+        entry.is_checked = Some(entry.is_checked.unwrap_or(false));
+    }
+    (problems.len() == before).then_some(entry)
+}
+
+fn reference<V: JsonView>(
+    key: Option<String>,
+    item: &V,
+    path: &str,
+    position: usize,
+    problems: &mut Vec<Problem>,
+) -> Option<ReferenceEntry> {
+    let before = problems.len();
+    if item.kind() != JsonKind::Object {
+        problems.push(Problem::new(path, must_be("an object", item.kind())));
+        return None;
+    }
+    let mut entry = ReferenceEntry { key: String::new(), alias: None, reference_type: None, preview_priority: None };
+    match key {
+        // The short form: the URL is a member, encoded into the key here, and the array's order kept.
+        None => {
+            only(item, path, &["url", "alias", "type"], problems);
+            let url_path = child(path, "url");
+            match item.get("url").map(|u| string(&u, &url_path, problems)) {
+                None => problems.push(Problem::new(url_path, "is required")),
+                Some(None) => {}
+                Some(Some(url)) => match check_reference_url(&url) {
+                    Ok(()) => entry.key = encode_reference_key(&url),
+                    Err(reason) => problems.push(Problem::new(url_path, reason)),
+                },
+            }
+            entry.preview_priority = Some(chained_order_hint(position));
+        }
+        Some(key) => {
+            only(item, path, &["@odata.type", "alias", "type", "previewPriority"], problems);
+            odata_type(item, EXTERNAL_REFERENCE_ODATA_TYPE, path, problems);
+            match decode_reference_key(&key) {
+                Err(e) => problems.push(Problem::new(path, e.message())),
+                Ok(url) => {
+                    if let Err(reason) = check_reference_url(&url) {
+                        let mut m = String::from("is not an encoded http(s) URL: the URL ");
+                        m.push_str(reason);
+                        problems.push(Problem::new(path, m));
+                    }
+                }
+            }
+            entry.preview_priority =
+                item.get("previewPriority").and_then(|p| order_hint(&p, &child(path, "previewPriority"), problems));
+            entry.key = key;
+        }
+    }
+    entry.alias = item.get("alias").and_then(|a| string(&a, &child(path, "alias"), problems));
+    if let Some(ty) = item.get("type") {
+        let type_path = child(path, "type");
+        entry.reference_type = string(&ty, &type_path, problems).filter(|t| {
+            let known = REFERENCE_TYPES.contains(&t.as_str());
+            if !known {
+                problems.push(Problem::new(type_path.clone(), "must be one of PowerPoint, Word, Excel, Other"));
+            }
+            known
+        });
+    }
+    (problems.len() == before).then_some(entry)
+}
+
+/// Refuses the members of `object` not in `allowed`: a misspelt name would otherwise be dropped silently,
+/// and a service-set one (`lastModifiedBy`, `id`) cannot be sent.
+fn only<V: JsonView>(object: &V, path: &str, allowed: &[&str], problems: &mut Vec<Problem>) {
+    for (name, _) in object.entries() {
+        if !allowed.contains(&name.as_str()) {
+            let mut m = String::from("cannot be sent: use ");
+            for (i, a) in allowed.iter().enumerate() {
+                if i > 0 {
+                    m.push_str(", ");
+                }
+                m.push_str(a);
+            }
+            problems.push(Problem::new(child(path, &name), m));
+        }
     }
 }
 
@@ -452,13 +391,11 @@ fn title<V: JsonView>(value: &V, path: &str, problems: &mut Vec<Problem>) -> Opt
 }
 
 fn string<V: JsonView>(value: &V, path: &str, problems: &mut Vec<Problem>) -> Option<String> {
-    match value.as_str() {
-        Some(text) => Some(text.into_owned()),
-        None => {
-            problems.push(Problem::new(path, must_be("a string", value.kind())));
-            None
-        }
+    let text = value.as_str().map(|t| t.into_owned());
+    if text.is_none() {
+        problems.push(Problem::new(path, must_be("a string", value.kind())));
     }
+    text
 }
 
 fn order_hint<V: JsonView>(value: &V, path: &str, problems: &mut Vec<Problem>) -> Option<String> {
@@ -468,24 +405,14 @@ fn order_hint<V: JsonView>(value: &V, path: &str, problems: &mut Vec<Problem>) -
     (problems.len() == before).then_some(hint)
 }
 
-fn reference_type<V: JsonView>(value: &V, path: &str, problems: &mut Vec<Problem>) -> Option<String> {
-    let ty = string(value, path, problems)?;
-    if REFERENCE_TYPES.contains(&ty.as_str()) {
-        Some(ty)
-    } else {
-        problems.push(Problem::new(path, "must be one of PowerPoint, Word, Excel, Other"));
-        None
-    }
-}
-
-/// An `@odata.type` the caller wrote: `expected`, with or without the leading `#`. The body always
-/// carries `expected`.
-fn odata_type<V: JsonView>(value: &V, expected: &str, path: &str, problems: &mut Vec<Problem>) {
-    let matches = value.as_str().is_some_and(|t| *t == *expected || t.strip_prefix('#') == Some(expected));
-    if !matches {
+/// The `@odata.type` the caller wrote, if any: `expected`, with or without the leading `#`. The body
+/// always carries `expected`.
+fn odata_type<V: JsonView>(item: &V, expected: &str, path: &str, problems: &mut Vec<Problem>) {
+    let Some(value) = item.get("@odata.type") else { return };
+    if !value.as_str().is_some_and(|t| *t == *expected || t.strip_prefix('#') == Some(expected)) {
         let mut m = String::from("must be ");
         m.push_str(expected);
-        problems.push(Problem::new(path, m));
+        problems.push(Problem::new(child(path, "@odata.type"), m));
     }
 }
 
@@ -706,7 +633,7 @@ mod tests {
         assert_eq!(problems[0].field, "details.checklist");
         assert_eq!(
             problems[0].message,
-            "has 21 checklist items; the service allows at most 20 (MaximumChecklistItemsOnTask)"
+            "has more than 20 items, the most the service allows (MaximumChecklistItemsOnTask)"
         );
         let urls = |n: usize| (0..n).map(|i| json!({ "url": format!("https://x.com/{i}") })).collect::<Vec<_>>();
         assert!(check(json!({ "references": urls(10) })).is_ok());
