@@ -212,31 +212,25 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {}
 
 impl Error {
-    /// Replaces every occurrence of `secret` in the error's text with `[redacted]`.
+    /// Replaces every whole occurrence of `secret`, raw or JSON-escaped, with `[redacted]`
+    /// ([`crate::text::redact_token`]).
     ///
     /// A hostile or buggy server can echo the bearer token in its error body; this keeps it out of
-    /// everything the caller might log.
+    /// everything the caller might log. `code` and `innerCode` are never changed: a token is never an
+    /// error code, and a short token must not turn `TooManyRequests` into something else.
     pub fn redact(&mut self, secret: &str) {
         if secret.is_empty() {
             return;
         }
         let scrub = |text: &mut String| {
-            if let Some(redacted) = crate::text::replace_all(text, secret, "[redacted]") {
+            if let Some(redacted) = crate::text::redact_token(text, secret, "[redacted]") {
                 *text = redacted;
             }
         };
         scrub(&mut self.message);
-        for text in [
-            &mut self.code,
-            &mut self.inner_code,
-            &mut self.request_id,
-            &mut self.client_request_id,
-            &mut self.date,
-            &mut self.body,
-            &mut self.task,
-        ]
-        .into_iter()
-        .flatten()
+        for text in [&mut self.request_id, &mut self.client_request_id, &mut self.date, &mut self.body, &mut self.task]
+            .into_iter()
+            .flatten()
         {
             scrub(text);
         }
@@ -255,7 +249,6 @@ mod tests {
     fn redacts_the_token_everywhere() {
         let mut e = Error::new(ErrorKind::Http, "bad token tok123");
         e.body = Some("{\"echo\":\"Bearer tok123\"}".into());
-        e.code = Some("tok123".into());
         e.problems.push(Problem::new("tok123", "tok123"));
         e.redact("tok123");
         let all = format!("{e:?}");
@@ -279,6 +272,22 @@ mod tests {
         );
         assert_eq!(e.created_task().and_then(|t| t.title).as_deref(), Some("t"));
         assert_eq!(Error::new(ErrorKind::Http, "x").created_task(), None);
+    }
+
+    #[test]
+    fn a_short_token_leaves_the_code_and_is_redacted_raw_and_escaped() {
+        let mut e = Error::new(ErrorKind::Http, "Request");
+        e.code = Some("TooManyRequests".into());
+        e.inner_code = Some("Request".into());
+        e.body = Some(r#"{"error":{"code":"TooManyRequests","message":"Request \u0052equest"}}"#.into());
+        e.redact("Request");
+        assert_eq!(e.code.as_deref(), Some("TooManyRequests"));
+        assert_eq!(e.inner_code.as_deref(), Some("Request"));
+        assert_eq!(e.message, "[redacted]");
+        assert_eq!(
+            e.body.as_deref(),
+            Some(r#"{"error":{"code":"TooManyRequests","message":"[redacted] [redacted]"}}"#)
+        );
     }
 
     #[test]

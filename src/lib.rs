@@ -29,6 +29,7 @@ pub mod contract;
 pub mod datetime;
 pub mod details;
 pub mod error;
+pub mod host;
 pub mod json;
 pub mod model;
 pub mod request;

@@ -72,9 +72,18 @@ pub fn push_path_segment(out: &mut String, segment: &str) {
 }
 
 /// The base URL checked for transport security: `https:` anywhere, `http:` only to a loopback host
-/// (127.0.0.0/8, `[::1]`, `localhost`) for the local emulator. A trailing slash is dropped.
+/// (127.0.0.0/8, `::1`, `localhost`) for the local emulator. A trailing slash is dropped.
+///
+/// The host is read as the WHATWG URL parser (the one `fetch` uses) reads it ([`crate::host`]), so a
+/// host that fetch would look up in DNS is never taken for loopback, and a URL that fetch cannot parse
+/// is a `config` error before anything is sent. Forms that WHATWG accepts but no one means (control
+/// characters, extra slashes after the scheme) are refused too.
 pub fn checked_base_url(base: &str) -> Result<String, Error> {
+    let invalid = |m: &'static str| Err(Error::config(ClientCode::InvalidBaseUrl, m));
     let trimmed = base.trim_end_matches('/');
+    if trimmed.bytes().any(|b| b <= 0x20 || b == 0x7f) {
+        return invalid("baseUrl must not hold spaces or control characters");
+    }
     let lower = trimmed.to_ascii_lowercase();
     let (scheme_ok, rest) = if let Some(rest) = lower.strip_prefix("https://") {
         (true, rest)
@@ -86,17 +95,31 @@ pub fn checked_base_url(base: &str) -> Result<String, Error> {
             "baseUrl must be an absolute https:// URL (http:// only for a loopback emulator)",
         ));
     };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    // For http(s) WHATWG reads `\` as `/`, so the authority ends at either.
+    let authority = rest.split(['/', '\\', '?', '#']).next().unwrap_or_default();
     if authority.is_empty() || authority.contains('@') {
-        return Err(Error::config(
-            ClientCode::InvalidBaseUrl,
-            "baseUrl must name a host and carry no user name or password",
-        ));
+        return invalid("baseUrl must name a host and carry no user name or password");
     }
     if rest.contains(['?', '#']) {
-        return Err(Error::config(ClientCode::InvalidBaseUrl, "baseUrl must not carry a query or fragment"));
+        return invalid("baseUrl must not carry a query or fragment");
     }
-    if !scheme_ok && !is_loopback_authority(authority) {
+    let (host, port) = match authority.strip_prefix('[') {
+        Some(v6) => match v6.split_once(']') {
+            Some((inner, after)) => (authority.get(..inner.len() + 2).unwrap_or_default(), after),
+            None => return invalid("baseUrl has an unclosed IPv6 address"),
+        },
+        None => match authority.split_once(':') {
+            Some((host, port)) => (host, authority.get(host.len()..).unwrap_or(port)),
+            None => (authority, ""),
+        },
+    };
+    if !(port.is_empty() || port.strip_prefix(':').is_some_and(is_port)) {
+        return invalid("baseUrl has a port that is not a number from 0 to 65535");
+    }
+    let Some(host) = crate::host::parse_host(host) else {
+        return invalid("baseUrl's host cannot be parsed (as fetch would parse it)");
+    };
+    if !scheme_ok && !host.is_loopback() {
         return Err(Error::config(
             ClientCode::InsecureBaseUrl,
             "baseUrl must use https: a bearer token is only sent over plain http to a loopback emulator",
@@ -105,31 +128,8 @@ pub fn checked_base_url(base: &str) -> Result<String, Error> {
     Ok(trimmed.to_owned())
 }
 
-fn is_loopback_authority(authority: &str) -> bool {
-    let host = if let Some(v6) = authority.strip_prefix('[') {
-        match v6.split_once(']') {
-            Some((host, "")) => return host == "::1",
-            Some((host, port)) => return host == "::1" && port.strip_prefix(':').is_some_and(is_port),
-            None => return false,
-        }
-    } else {
-        match authority.rsplit_once(':') {
-            Some((host, port)) if is_port(port) => host,
-            Some(_) => return false,
-            None => authority,
-        }
-    };
-    if host == "localhost" {
-        return true;
-    }
-    let octets: Vec<&str> = host.split('.').collect();
-    octets.len() == 4
-        && octets.first() == Some(&"127")
-        && octets.iter().all(|o| !o.is_empty() && o.len() <= 3 && o.parse::<u8>().is_ok())
-}
-
 fn is_port(text: &str) -> bool {
-    !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) && text.parse::<u16>().is_ok()
+    text.is_empty() || (text.len() <= 5 && text.bytes().all(|b| b.is_ascii_digit()) && text.parse::<u16>().is_ok())
 }
 
 /// Refuses a token that cannot be a bearer credential (empty, or one that would break the header).
@@ -284,6 +284,86 @@ mod tests {
             push_path_segment(&mut out, id);
             assert_eq!(out, encoded);
             assert!(!out.contains(['/', '?', '#']));
+        }
+    }
+
+    /// The verdict for each base URL: what `checked_base_url` must decide, as fetch's parser reads the
+    /// host. `tests/create_task.rs` runs the same table in Node and Chromium.
+    pub(crate) const BASE_URL_VERDICTS: &[(&str, Verdict)] = &[
+        ("https://graph.microsoft.com/v1.0", Verdict::Ok),
+        ("HTTPS://graph.microsoft.com/beta", Verdict::Ok),
+        ("HTTP://127.0.0.1:8787", Verdict::Ok),
+        ("http://127.0.0.1:8787/v1.0", Verdict::Ok),
+        ("http://127.1:8787", Verdict::Ok),
+        ("http://127.0.1", Verdict::Ok),
+        ("http://0x7f.0.0.1", Verdict::Ok),
+        ("http://0x7F000001", Verdict::Ok),
+        ("http://0177.0.0.1", Verdict::Ok),
+        ("http://2130706433", Verdict::Ok),
+        ("http://127.255.0.3", Verdict::Ok),
+        ("http://127.0.0.1.", Verdict::Ok),
+        ("http://127.0.0.%31", Verdict::Ok),
+        ("http://localhost/v1.0", Verdict::Ok),
+        ("http://LOCALHOST:9", Verdict::Ok),
+        ("http://[::1]:9/beta", Verdict::Ok),
+        ("http://[0:0:0:0:0:0:0:1]", Verdict::Ok),
+        ("http://[::0001]", Verdict::Ok),
+        ("http://[::ffff:127.0.0.1]", Verdict::Ok),
+        ("http://127.0.0.1:", Verdict::Ok),
+        ("http://127.0.0.+1:8787", Verdict::Insecure),
+        ("http://127.+0.+0.+1:8787", Verdict::Insecure),
+        ("http://+127.0.0.1", Verdict::Invalid),
+        ("http://127.0.0.1.evil.com/v1.0", Verdict::Insecure),
+        ("http://localhost.evil.com/", Verdict::Insecure),
+        ("http://[::2]/", Verdict::Insecure),
+        ("http://[::]/", Verdict::Insecure),
+        ("http://graph.microsoft.com/v1.0", Verdict::Insecure),
+        ("http://10.0.0.1/", Verdict::Insecure),
+        ("http://128.0.0.1/", Verdict::Insecure),
+        ("http://0x80.0.0.1/", Verdict::Insecure),
+        ("http://0/", Verdict::Insecure),
+        ("ftp://127.0.0.1/", Verdict::Insecure),
+        ("//graph.microsoft.com", Verdict::Insecure),
+        ("graph.microsoft.com", Verdict::Insecure),
+        ("http://127.0.0.08", Verdict::Invalid),
+        ("http://127.0.0.256", Verdict::Invalid),
+        ("http://1.2.3.4.5", Verdict::Invalid),
+        ("https://127.0.0.0x100/", Verdict::Invalid),
+        ("http://[::1", Verdict::Invalid),
+        ("http://[1:::1]/", Verdict::Invalid),
+        ("http://127.0.0.1:99999", Verdict::Invalid),
+        ("http://127.0.0.1:+80", Verdict::Invalid),
+        ("http://127.0.0.1@evil.com/", Verdict::Invalid),
+        ("http://user:pw@127.0.0.1/", Verdict::Invalid),
+        ("https://user:pw@graph.microsoft.com/", Verdict::Invalid),
+        ("https:///v1.0", Verdict::Invalid),
+        ("https://graph.microsoft.com/v1.0?x=1", Verdict::Invalid),
+        ("https://graph.microsoft.com/v1.0#top", Verdict::Invalid),
+        ("http://127.0.0.1\t:8787", Verdict::Invalid),
+        ("http://127.0.0.1 /", Verdict::Invalid),
+        ("http://a<b/", Verdict::Invalid),
+    ];
+
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub(crate) enum Verdict {
+        Ok,
+        Insecure,
+        Invalid,
+    }
+
+    #[test]
+    fn base_url_verdicts_follow_whatwg() {
+        assert!(BASE_URL_VERDICTS.len() >= 40);
+        for &(url, verdict) in BASE_URL_VERDICTS {
+            let got = match checked_base_url(url) {
+                Ok(_) => Verdict::Ok,
+                Err(e) if e.code.as_deref() == Some("insecureBaseUrl") => Verdict::Insecure,
+                Err(e) => {
+                    assert_eq!(e.code.as_deref(), Some("invalidBaseUrl"), "{url}");
+                    Verdict::Invalid
+                }
+            };
+            assert_eq!(got, verdict, "{url}");
         }
     }
 

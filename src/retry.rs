@@ -82,10 +82,12 @@ pub fn parse_retry_after(value: &str, now_ms: i64) -> Option<u64> {
     let value = value.trim();
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
         let (whole, fraction) = value.split_once('.').unwrap_or((value, ""));
-        if whole.is_empty() || fraction.contains('.') || whole.len() > 9 {
+        if whole.is_empty() || fraction.contains('.') {
             return None;
         }
-        let seconds: u64 = whole.parse().ok()?;
+        // Any number of digits is a wait: one too long for u64 saturates, and then ends the call with
+        // `retryAfterMs` (it is past any `maxDelayMs`) instead of being mistaken for "absent".
+        let seconds = whole.bytes().fold(0u64, |n, b| n.saturating_mul(10).saturating_add(u64::from(b - b'0')));
         // Milliseconds from up to three fraction digits, rounding any further digits up.
         let mut millis = 0u64;
         for (i, b) in fraction.bytes().enumerate() {
@@ -101,7 +103,7 @@ pub fn parse_retry_after(value: &str, now_ms: i64) -> Option<u64> {
                 _ => {}
             }
         }
-        return Some(seconds * 1000 + millis);
+        return Some(seconds.saturating_mul(1000).saturating_add(millis));
     }
     let at = parse_http_date(value)?.unix_millis();
     Some(at.saturating_sub(now_ms).max(0) as u64)
@@ -129,9 +131,19 @@ mod tests {
         let now = 784_111_777_000 - 30_000;
         assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now), Some(30_000));
         assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now + 60_000), Some(0));
-        for bad in ["", "-1", "1.2.3", ".5", "soon", "1e3", "99999999999"] {
+        // Values of any length are waits (issue 10: a 10-digit value used to read as absent).
+        assert_eq!(parse_retry_after("9999999999", 0), Some(9_999_999_999_000));
+        assert_eq!(parse_retry_after("99999999999999999999999", 0), Some(u64::MAX));
+        for bad in ["", "-1", "1.2.3", ".5", "soon", "1e3", "+5"] {
             assert_eq!(parse_retry_after(bad, 0), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn a_ten_digit_retry_after_ends_the_call() {
+        let p = RetryPolicy::default();
+        let wait = parse_retry_after("9999999999", 0);
+        assert_eq!(decide(&http(429, wait), 0, &p, 0.5), Decision::GiveUp);
     }
 
     #[test]

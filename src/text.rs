@@ -24,17 +24,95 @@ pub fn decimal(n: u64) -> String {
     out
 }
 
-/// `text` with every occurrence of `needle` replaced, or `None` when there is none.
+/// `text` with every whole occurrence of `token` replaced by `replacement`, or `None` when there is
+/// none. An occurrence counts in its raw form and in any JSON-escaped form (`\/`, `\u0041`, `\"`,
+/// `\\`, mixed freely), since a server may echo the token inside a JSON string. It is whole when an
+/// alphanumeric edge of the token does not continue into another alphanumeric character: a short token
+/// such as `Request` is redacted where it stands alone and left alone inside `TooManyRequests`, which
+/// is a word of the service's, not an echo.
 ///
-/// Knuth–Morris–Pratt, so a hostile body cannot make redaction quadratic; and hand-written, because
-/// `str::replace` with a `&str` pattern pulls core's two-way searcher and its panic formatting
-/// (several kilobytes) into the wasm.
-pub fn replace_all(text: &str, needle: &str, replacement: &str) -> Option<String> {
-    let (hay, pat) = (text.as_bytes(), needle.as_bytes());
+/// The text is decoded once into (character, source span) pairs and searched with Knuth–Morris–Pratt,
+/// so a hostile body cannot make this quadratic. Hand-written, because `str::replace` with a `&str`
+/// pattern pulls core's two-way searcher and its panic formatting (several kilobytes) into the wasm,
+/// and no library matches JSON escapes.
+pub fn redact_token(text: &str, token: &str, replacement: &str) -> Option<String> {
+    let pat = token.as_bytes();
+    let hay = text.as_bytes();
     if pat.is_empty() || hay.len() < pat.len() {
         return None;
     }
-    // failure[i]: the length of the longest proper prefix of pat[..=i] that is also its suffix.
+    // decoded[k] = (byte, start, end): one character of the text as JSON would read it, and the bytes
+    // of the text it came from.
+    let mut decoded: Vec<(u8, usize, usize)> = Vec::with_capacity(hay.len());
+    let mut i = 0;
+    while let Some(&b) = hay.get(i) {
+        if b == b'\\' {
+            match hay.get(i + 1) {
+                Some(&e @ (b'/' | b'\\' | b'"')) => {
+                    decoded.push((e, i, i + 2));
+                    i += 2;
+                    continue;
+                }
+                Some(b'u') => {
+                    let code = hay
+                        .get(i + 2..i + 6)
+                        .and_then(|h| h.iter().try_fold(0u32, |n, &d| (d as char).to_digit(16).map(|d| n * 16 + d)));
+                    if let Some(code) = code.filter(|c| (0x20..0x7f).contains(c)) {
+                        decoded.push((code as u8, i, i + 6));
+                        i += 6;
+                        continue;
+                    }
+                }
+                _ => {}
+            }
+        }
+        decoded.push((b, i, i + 1));
+        i += 1;
+    }
+    let failure = kmp_failure(pat);
+    let is_word = |b: u8| b.is_ascii_alphanumeric();
+    let first_is_word = pat.first().is_some_and(|&b| is_word(b));
+    let last_is_word = pat.last().is_some_and(|&b| is_word(b));
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    let mut matched = 0;
+    for (k, &(b, _, end)) in decoded.iter().enumerate() {
+        while matched > 0 && pat.get(matched) != Some(&b) {
+            matched = failure.get(matched - 1).copied().unwrap_or(0);
+        }
+        if pat.get(matched) == Some(&b) {
+            matched += 1;
+        }
+        if matched == pat.len() {
+            let first = k + 1 - pat.len();
+            let before = first.checked_sub(1).and_then(|p| decoded.get(p)).map(|d| d.0);
+            let after = decoded.get(k + 1).map(|d| d.0);
+            let whole = !(first_is_word && before.is_some_and(is_word) || last_is_word && after.is_some_and(is_word));
+            if whole {
+                let start = decoded.get(first).map_or(0, |d| d.1);
+                spans.push((start, end));
+                matched = 0;
+            } else {
+                matched = failure.get(matched - 1).copied().unwrap_or(0);
+            }
+        }
+    }
+    if spans.is_empty() {
+        return None;
+    }
+    let mut out = Vec::with_capacity(hay.len());
+    let mut copied = 0;
+    for (start, end) in spans {
+        out.extend_from_slice(hay.get(copied..start).unwrap_or_default());
+        out.extend_from_slice(replacement.as_bytes());
+        copied = end;
+    }
+    out.extend_from_slice(hay.get(copied..).unwrap_or_default());
+    // Only ASCII runs (the token's characters and their escapes) were replaced, so this is UTF-8.
+    String::from_utf8(out).ok()
+}
+
+/// failure[i]: the length of the longest proper prefix of pat[..=i] that is also its suffix.
+fn kmp_failure(pat: &[u8]) -> Vec<usize> {
     let mut failure = vec![0usize; pat.len()];
     let mut k = 0;
     for i in 1..pat.len() {
@@ -48,29 +126,7 @@ pub fn replace_all(text: &str, needle: &str, replacement: &str) -> Option<String
             *slot = k;
         }
     }
-    let mut out: Option<Vec<u8>> = None;
-    let mut copied = 0;
-    let mut matched = 0;
-    for (i, &b) in hay.iter().enumerate() {
-        while matched > 0 && pat.get(matched) != Some(&b) {
-            matched = failure.get(matched - 1).copied().unwrap_or(0);
-        }
-        if pat.get(matched) == Some(&b) {
-            matched += 1;
-        }
-        if matched == pat.len() {
-            let start = i + 1 - pat.len();
-            let buffer = out.get_or_insert_with(|| Vec::with_capacity(hay.len()));
-            buffer.extend_from_slice(hay.get(copied..start).unwrap_or_default());
-            buffer.extend_from_slice(replacement.as_bytes());
-            copied = i + 1;
-            matched = 0;
-        }
-    }
-    let mut buffer = out?;
-    buffer.extend_from_slice(hay.get(copied..).unwrap_or_default());
-    // Whole UTF-8 sequences were replaced by a UTF-8 string, so the result is UTF-8.
-    String::from_utf8(buffer).ok()
+    failure
 }
 
 #[cfg(test)]
@@ -78,22 +134,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn replaces_like_str_replace() {
-        for (text, needle) in [
-            ("Bearer tok tok", "tok"),
-            ("aaaa", "aa"),
-            ("abababab", "abab"),
-            ("no match", "xyz"),
-            ("tok", "tok"),
-            ("é tok é", "tok"),
-            ("aabaabaaa", "aabaaa"),
-            ("", "x"),
-            ("short", "longer needle"),
-        ] {
-            let expected = text.contains(needle).then(|| text.replace(needle, "[redacted]"));
-            assert_eq!(replace_all(text, needle, "[redacted]"), expected, "{text} / {needle}");
-        }
-        assert_eq!(replace_all("abc", "", "x"), None);
+    fn redacts_whole_tokens_in_raw_and_json_escaped_forms() {
+        let r = |text: &str, token: &str| redact_token(text, token, "[redacted]");
+        assert_eq!(r("Bearer tok tok", "tok").as_deref(), Some("Bearer [redacted] [redacted]"));
+        assert_eq!(r("TooManyRequests", "Request"), None);
+        assert_eq!(r("a Request b", "Request").as_deref(), Some("a [redacted] b"));
+        assert_eq!(r(r#"{"t":"ab\/c"}"#, "ab/c").as_deref(), Some(r#"{"t":"[redacted]"}"#));
+        assert_eq!(r(r#"{"t":"\u0061b\u002Fc"}"#, "ab/c").as_deref(), Some(r#"{"t":"[redacted]"}"#));
+        assert_eq!(r(r#""x\\u0061""#, "a"), None, "an escaped backslash is not an escape");
+        assert_eq!(r("eyJ.abc.def.", "eyJ.abc.def").as_deref(), Some("[redacted]."));
+        assert_eq!(r("aaaa", "aa").as_deref(), None, "inside a word");
+        assert_eq!(r("aa aa", "aa").as_deref(), Some("[redacted] [redacted]"));
+        assert_eq!(r("é tok é", "tok").as_deref(), Some("é [redacted] é"));
+        assert_eq!(r("", "x"), None);
+        assert_eq!(r("abc", ""), None);
+        assert_eq!(r("xaabaaa aabaaa", "aabaaa").as_deref(), Some("xaabaaa [redacted]"));
     }
 
     #[test]

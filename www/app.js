@@ -421,7 +421,7 @@ async function onSubmit(ev) {
     renderTask(created, "Created");
     revealResult();
     setStatus(`Created in ${ms} ms`, "ok");
-    refreshHistory();
+    refreshHistory(true);
   } catch (err) {
     renderError(err);
     revealResult();
@@ -626,6 +626,23 @@ function historyBase() {
   return base && currentEndpoint() === "planner" ? base : GRAPH_V1;
 }
 
+// The library's own rule for the demo's own requests: a bearer token goes only over https, or over
+// plain http to this machine. `new URL` is the parser fetch uses, and it writes an IPv4 host in its
+// dotted form, so `127.0.0.+1` (a host name DNS would resolve) never looks like loopback here.
+function tokenMayGoTo(url) {
+  let parsed;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (parsed.username || parsed.password) return false;
+  if (parsed.protocol === "https:") return true;
+  if (parsed.protocol !== "http:") return false;
+  const host = parsed.hostname;
+  return host === "localhost" || host === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
 function historyToken() {
   return currentTarget() === "emulator" ? DEV_TOKEN : $("token").value;
 }
@@ -636,7 +653,9 @@ function updateHistoryHeading() {
   $("history-plan").textContent = plan?.title ?? (planId ? planId : "this plan");
 }
 
-async function refreshHistory() {
+// `explicit`: the Refresh button or a create. A custom target's list is never fetched on its own when
+// a field changes, so that no request (and no token) leaves because of a half-typed URL.
+async function refreshHistory(explicit = false) {
   const seq = ++state.historySeq;
   const list = $("history-list");
   const stateLine = $("history-state");
@@ -656,10 +675,22 @@ async function refreshHistory() {
     stateLine.textContent = "Enter an access token to list the plan's tasks.";
     return;
   }
+  const url = `${historyBase()}/planner/plans/${encodeURIComponent(planId)}/tasks`;
+  if (currentTarget() !== "emulator" && explicit !== true) {
+    clear(list);
+    panel.dataset.state = "idle";
+    stateLine.textContent = "Press Refresh to list the plan's tasks.";
+    return;
+  }
+  if (!tokenMayGoTo(url)) {
+    clear(list);
+    panel.dataset.state = "error";
+    stateLine.textContent = "Not listed: the token is only sent over https, or over http to this machine.";
+    return;
+  }
   panel.dataset.state = "loading";
   stateLine.textContent = "Loading…";
   try {
-    const url = `${historyBase()}/planner/plans/${encodeURIComponent(planId)}/tasks`;
     const res = await fetch(url, { headers: { Authorization: `Bearer ${token}`, Accept: "application/json" }, cache: "no-store" });
     if (seq !== state.historySeq) return;
     if (!res.ok) {
@@ -749,7 +780,7 @@ function init() {
     if ($("priority").value === "custom") $("priority-custom").focus();
   });
   $("due").addEventListener("input", updateDuePreview);
-  $("history-refresh").addEventListener("click", refreshHistory);
+  $("history-refresh").addEventListener("click", () => refreshHistory(true));
   syncForm();
   updateSubmitEnabled();
   loadSeed();

@@ -35,17 +35,19 @@ function findAll(dir, name, out = []) {
 fs.rmSync(pkg, { recursive: true, force: true });
 fs.mkdirSync(pkg, { recursive: true });
 
-// 1. The wasm and the GraphError snippet.
+// 1. The wasm and the JS snippets of the wasm layer: graph_error.js (the one GraphError class) and
+// env.js (the environment calls that must never throw into wasm), each shipped beside the glue.
 fs.copyFileSync(path.join(stage, "graph_tasks_bg.wasm"), path.join(pkg, "graph_tasks_bg.wasm"));
-const snippets = fs.existsSync(path.join(stage, "snippets")) ? findAll(path.join(stage, "snippets"), "graph_error.js") : [];
-if (snippets.length !== 1) fail(`expected one snippets/**/graph_error.js from wasm-bindgen, found ${snippets.length}`);
-const snippetPath = path.relative(stage, snippets[0]).split(path.sep).join("/");
-fs.copyFileSync(snippets[0], path.join(pkg, "graph_error.js"));
-
-// 2. The glue.
 let glue = fs.readFileSync(path.join(stage, "graph_tasks.js"), "utf8");
 glue = glue.replace(/^\/\* @ts-self-types=.*\*\/\n/, "");
-glue = replaceOnce(glue, `from './${snippetPath}';`, `from './graph_error.js';`, "import of the GraphError snippet");
+for (const name of ["graph_error.js", "env.js"]) {
+  const snippets = fs.existsSync(path.join(stage, "snippets")) ? findAll(path.join(stage, "snippets"), name) : [];
+  if (snippets.length !== 1) fail(`expected one snippets/**/${name} from wasm-bindgen, found ${snippets.length}`);
+  const snippetPath = path.relative(stage, snippets[0]).split(path.sep).join("/");
+  fs.copyFileSync(snippets[0], path.join(pkg, name));
+  // 2. The glue imports it from beside itself.
+  glue = replaceOnce(glue, `from './${snippetPath}';`, `from './${name}';`, `import of the ${name} snippet`);
+}
 glue = replaceOnce(
   glue,
   /new URL\('graph_tasks_bg\.wasm', import\.meta\.url\)/,

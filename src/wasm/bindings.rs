@@ -2,13 +2,13 @@
 
 use std::rc::Rc;
 
-use js_sys::{Array, Function, Object, Promise, Reflect};
+use js_sys::{Array, Function, Object};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
 
 use super::client::{create, CreateTaskOptions, TokenSource, DEFAULT_TIMEOUT_MS};
+use super::js;
 use crate::contract::{graph_error_fields, option, ClientCode, FieldValue};
 use crate::error::{Error, ErrorKind};
 use crate::retry::RetryPolicy;
@@ -38,20 +38,21 @@ fn invalid_option(name: &str, expected: &str) -> Error {
     Error::config(ClientCode::InvalidOption, m)
 }
 
-/// Reads option `name`: `None` when absent or undefined.
-fn option(options: &JsValue, name: &str) -> Option<JsValue> {
-    Reflect::get(options, &JsValue::from_str(name)).ok().filter(|v| !v.is_undefined())
+/// Reads option `name`: `None` when absent or undefined; a getter or Proxy trap that throws is an
+/// `invalidOption` error.
+fn option(options: &JsValue, name: &str) -> Result<Option<JsValue>, Error> {
+    js::try_get(options, name).map_err(|_| invalid_option(name, "readable (reading it threw)"))
 }
 
 fn string_option(options: &JsValue, name: &str) -> Result<Option<String>, Error> {
-    match option(options, name) {
+    match option(options, name)? {
         None => Ok(None),
         Some(v) => v.as_string().map(Some).ok_or_else(|| invalid_option(name, "a string")),
     }
 }
 
 fn number_option(options: &JsValue, name: &str, max: f64) -> Result<Option<f64>, Error> {
-    match option(options, name) {
+    match option(options, name)? {
         None => Ok(None),
         Some(v) => match v.as_f64() {
             Some(n) if n.is_finite() && n >= 0.0 && n <= max && n.fract() == 0.0 => Ok(Some(n)),
@@ -67,14 +68,27 @@ fn read_options(options: &JsValue) -> Result<CreateTaskOptions, Error> {
             "createTask needs options with accessToken or getAccessToken",
         ));
     }
-    let token = match (string_option(options, option::ACCESS_TOKEN)?, option(options, option::GET_ACCESS_TOKEN)) {
+    let signal = match option(options, option::SIGNAL)? {
+        None => None,
+        Some(v) => {
+            let signal = v.dyn_into::<AbortSignal>().map_err(|_| invalid_option(option::SIGNAL, "an AbortSignal"))?;
+            // An object that passes `instanceof AbortSignal` without being one throws from its getters.
+            js::signal_aborted(&signal).map_err(|_| invalid_option(option::SIGNAL, "an AbortSignal"))?;
+            Some(signal)
+        }
+    };
+    let timeout_ms =
+        number_option(options, option::TIMEOUT_MS, 2_147_483_647.0)?.map_or(DEFAULT_TIMEOUT_MS, |n| n as u32);
+    let token = match (string_option(options, option::ACCESS_TOKEN)?, option(options, option::GET_ACCESS_TOKEN)?) {
         (Some(token), None) => TokenSource::Static(token),
         (None, Some(provider)) => {
             let provider: Function =
                 provider.dyn_into().map_err(|_| invalid_option(option::GET_ACCESS_TOKEN, "a function"))?;
+            let bound_signal = signal.clone();
             TokenSource::Provider(Rc::new(move || {
                 let provider = provider.clone();
-                Box::pin(async move { call_token_provider(&provider).await })
+                let signal = bound_signal.clone();
+                Box::pin(async move { call_token_provider(&provider, signal.as_ref(), timeout_ms).await })
             }))
         }
         (Some(_), Some(_)) => {
@@ -88,12 +102,6 @@ fn read_options(options: &JsValue) -> Result<CreateTaskOptions, Error> {
         string_option(options, option::ENDPOINT)?.as_deref(),
         string_option(options, option::USER_ID)?.as_deref(),
     )?;
-    let signal = match option(options, option::SIGNAL) {
-        None => None,
-        Some(v) => Some(v.dyn_into::<AbortSignal>().map_err(|_| invalid_option(option::SIGNAL, "an AbortSignal"))?),
-    };
-    let timeout_ms =
-        number_option(options, option::TIMEOUT_MS, 2_147_483_647.0)?.map_or(DEFAULT_TIMEOUT_MS, |n| n as u32);
     Ok(CreateTaskOptions {
         token,
         endpoint,
@@ -107,7 +115,7 @@ fn read_options(options: &JsValue) -> Result<CreateTaskOptions, Error> {
 }
 
 fn read_retry(options: &JsValue) -> Result<RetryPolicy, Error> {
-    let Some(retry) = option(options, option::RETRY) else {
+    let Some(retry) = option(options, option::RETRY)? else {
         return Ok(RetryPolicy::default());
     };
     if retry.as_bool() == Some(false) {
@@ -127,25 +135,36 @@ fn read_retry(options: &JsValue) -> Result<RetryPolicy, Error> {
     })
 }
 
-async fn call_token_provider(provider: &Function) -> Result<String, Error> {
-    let failed = |e: &JsValue| {
-        let mut m = String::from("getAccessToken failed");
-        if let Some(detail) = Reflect::get(e, &JsValue::from_str("message")).ok().and_then(|m| m.as_string()) {
-            m.push_str(": ");
-            m.push_str(&detail);
+/// Asks the caller's provider for a token, bounded by the signal and the timeout.
+async fn call_token_provider(
+    provider: &Function,
+    signal: Option<&AbortSignal>,
+    timeout_ms: u32,
+) -> Result<String, Error> {
+    match js::call_token_provider(provider, signal, timeout_ms).await {
+        js::TokenOutcome::Value(value) => value.as_string().ok_or_else(|| {
+            Error::config(ClientCode::TokenProviderFailed, "getAccessToken must return (or resolve to) a string")
+        }),
+        js::TokenOutcome::Failed(thrown) => {
+            let mut m = String::from("getAccessToken failed");
+            if let Some(detail) = js::error_message(&thrown) {
+                m.push_str(": ");
+                m.push_str(&detail);
+            }
+            Err(Error::config(ClientCode::TokenProviderFailed, m))
         }
-        Error::config(ClientCode::TokenProviderFailed, m)
-    };
-    let value = provider.call0(&JsValue::UNDEFINED).map_err(|e| failed(&e))?;
-    let value = JsFuture::from(Promise::resolve(&value)).await.map_err(|e| failed(&e))?;
-    value.as_string().ok_or_else(|| {
-        Error::config(ClientCode::TokenProviderFailed, "getAccessToken must return (or resolve to) a string")
-    })
+        js::TokenOutcome::TimedOut => {
+            let mut m = String::from("getAccessToken did not settle within timeoutMs (");
+            crate::text::push_decimal(&mut m, u64::from(timeout_ms));
+            m.push_str(" ms)");
+            Err(Error::new(ErrorKind::Timeout, m).with_code(ClientCode::Timeout))
+        }
+        js::TokenOutcome::Aborted => Err(super::transport::aborted_error(false)),
+    }
 }
 
 fn set(target: &Object, key: &str, value: JsValue) {
-    // Defining a data property on a fresh plain object cannot fail.
-    let _ = Reflect::set(target, &JsValue::from_str(key), &value);
+    js::set(target, key, &value);
 }
 
 /// Maps the crate's error to a `GraphError`, once, for every failure JS sees: the fields are the
@@ -168,7 +187,9 @@ pub(crate) fn to_js_error(error: Error) -> JsValue {
                 problems.into()
             }
             // The created task of a partial failure: JSON the service sent, handed back as an object.
-            FieldValue::Json(text) => text.and_then(|t| js_sys::JSON::parse(t).ok()).unwrap_or(JsValue::UNDEFINED),
+            FieldValue::Json(text) => {
+                text.and_then(|t| js::json_parse(&js_sys::JsString::from(t))).unwrap_or(JsValue::UNDEFINED)
+            }
         };
         set(&fields, name, value);
     }

@@ -1,29 +1,19 @@
-//! One attempt over `fetch` (gloo-net): send, bound by the caller's signal and a timeout, and read.
+//! One attempt over `fetch`: send, bound by the caller's signal and a timeout, and read the body as a
+//! stream cut off at 1 MiB. Every JS call goes through [`super::js`].
 
 use std::cell::Cell;
 use std::rc::Rc;
 
-use js_sys::{Function, JsString, Object, Promise, Reflect};
+use js_sys::{Function, JsString, Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, AbortSignal, ResponseType};
+use web_sys::{AbortController, AbortSignal};
 
+use super::js;
 use crate::contract::ClientCode;
 use crate::error::{Error, ErrorKind};
 use crate::response::{ResponseHeaders, MAX_RESPONSE_BYTES};
-
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout(handler: &Function, millis: f64) -> JsValue;
-    #[wasm_bindgen(js_name = clearTimeout)]
-    fn clear_timeout(handle: &JsValue);
-    // The global fetch, called directly rather than through gloo-net's `send`, so that a rejection
-    // keeps its `cause` (undici's error code) and any rejection value, Error or not, is handled.
-    #[wasm_bindgen(js_name = fetch)]
-    fn fetch_with_init(url: &str, init: &Object) -> Promise;
-}
 
 /// Why an attempt's controller was aborted.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -38,14 +28,13 @@ pub(crate) struct Received {
     pub status: u16,
     /// The body, still a JS string.
     pub body: JsString,
-    response: gloo_net::http::Response,
+    response: JsValue,
 }
 
 impl Received {
     /// The headers the core reads; fetched from JS only when an error needs them.
     pub fn headers(&self) -> ResponseHeaders {
-        let raw = self.response.headers();
-        ResponseHeaders::read(|name| raw.get(name))
+        ResponseHeaders::read(|name| js::response_header(&self.response, name))
     }
 }
 
@@ -60,14 +49,6 @@ pub(crate) struct Attempt<'a> {
     pub body: Option<&'a str>,
     pub signal: Option<&'a AbortSignal>,
     pub timeout_ms: u32,
-}
-
-#[wasm_bindgen]
-extern "C" {
-    // `AbortSignal.timeout` (Node 17.3+, browsers since 2022): no controller, closure or timer to
-    // manage for the common call without a caller's signal.
-    #[wasm_bindgen(catch, js_namespace = AbortSignal, js_name = timeout)]
-    fn abort_signal_timeout(millis: f64) -> Result<AbortSignal, JsValue>;
 }
 
 /// What bounds one attempt: the caller's signal and the timeout, as the one signal given to fetch.
@@ -89,31 +70,30 @@ impl Bounds {
             if attempt.timeout_ms == 0 {
                 return Ok(bounds);
             }
-            if let Ok(signal) = abort_signal_timeout(f64::from(attempt.timeout_ms)) {
+            if let Some(signal) = js::abort_signal_timeout(f64::from(attempt.timeout_ms)) {
                 bounds.fetch_signal = Some(signal.clone());
                 bounds.timeout_signal = Some(signal);
                 return Ok(bounds);
             }
         }
         // The caller's signal (or no AbortSignal.timeout): one controller that either bound aborts.
-        let controller =
-            AbortController::new().map_err(|_| Error::new(ErrorKind::Network, "AbortController is not available"))?;
+        let controller = AbortController::new().map_err(|e| js::broken_environment("new AbortController()", &e))?;
         bounds._listener = attempt.signal.map(|signal| {
             let controller = controller.clone();
             let cause = bounds.cause.clone();
             AbortListener::attach(signal, move || {
                 cause.set(AbortCause::Caller);
-                controller.abort_with_reason(&js_sys::Error::new("aborted").into());
+                js::abort(&controller, "aborted");
             })
         });
-        bounds._timer = (attempt.timeout_ms > 0).then(|| {
+        if attempt.timeout_ms > 0 {
             let controller = controller.clone();
             let cause = bounds.cause.clone();
-            Timer::start(f64::from(attempt.timeout_ms), move || {
+            bounds._timer = Some(Timer::start(f64::from(attempt.timeout_ms), move || {
                 cause.set(AbortCause::Timeout);
-                controller.abort_with_reason(&js_sys::Error::new("timeout").into());
-            })
-        });
+                js::abort(&controller, "timeout");
+            })?);
+        }
         bounds.fetch_signal = Some(controller.signal());
         Ok(bounds)
     }
@@ -121,40 +101,40 @@ impl Bounds {
     /// Which bound, if any, ended the attempt.
     fn cause(&self) -> AbortCause {
         match &self.timeout_signal {
-            Some(signal) if signal.aborted() => AbortCause::Timeout,
+            Some(signal) if js::signal_aborted(signal).unwrap_or(false) => AbortCause::Timeout,
             _ => self.cause.get(),
         }
     }
 }
 
 /// A timer that fires a closure once, cleared when dropped.
-struct Timer {
+pub(crate) struct Timer {
     handle: JsValue,
     _callback: Closure<dyn FnMut()>,
 }
 
 impl Timer {
-    fn start(millis: f64, callback: impl FnMut() + 'static) -> Timer {
+    pub(crate) fn start(millis: f64, callback: impl FnMut() + 'static) -> Result<Timer, Error> {
         let callback = Closure::new(callback);
-        let handle = set_timeout(callback.as_ref().unchecked_ref(), millis);
-        Timer { handle, _callback: callback }
+        let handle = js::set_timeout(callback.as_ref().unchecked_ref(), millis)?;
+        Ok(Timer { handle, _callback: callback })
     }
 }
 
 impl Drop for Timer {
     fn drop(&mut self) {
-        clear_timeout(&self.handle);
+        js::clear_timeout(&self.handle);
     }
 }
 
 /// An `abort` listener on the caller's signal, removed when dropped.
-struct AbortListener {
+pub(crate) struct AbortListener {
     signal: AbortSignal,
     callback: Closure<dyn FnMut()>,
 }
 
 impl AbortListener {
-    fn attach(signal: &AbortSignal, callback: impl FnMut() + 'static) -> AbortListener {
+    pub(crate) fn attach(signal: &AbortSignal, callback: impl FnMut() + 'static) -> AbortListener {
         let callback = Closure::new(callback);
         // Fails only for a signal that is not an EventTarget, which the options reader refused.
         let _ = signal.add_event_listener_with_callback("abort", callback.as_ref().unchecked_ref());
@@ -168,91 +148,93 @@ impl Drop for AbortListener {
     }
 }
 
-fn aborted_error(sent: bool) -> Error {
+pub(crate) fn aborted_error(sent: bool) -> Error {
     Error::new(ErrorKind::Aborted, "The create was aborted by the caller's signal")
         .with_code(ClientCode::Aborted)
         .with_may_have_been_created(sent)
 }
 
+/// Whether the caller's signal has fired (a signal whose getter throws reads as not aborted: the
+/// options reader has already refused one).
+pub(crate) fn is_aborted(signal: Option<&AbortSignal>) -> bool {
+    signal.is_some_and(|s| js::signal_aborted(s).unwrap_or(false))
+}
+
 /// Sends one attempt and reads its response, bounded by `signal` and `timeout_ms` (0: none).
 pub(crate) async fn send(attempt: &Attempt<'_>) -> Result<Received, Error> {
-    if attempt.signal.is_some_and(|s| s.aborted()) {
+    if is_aborted(attempt.signal) {
         return Err(aborted_error(false));
     }
     let bounds = Bounds::new(attempt)?;
     // A plain init object for the global fetch: cheaper than building a `Request` per call, which is
     // what gloo-net's builder does (and which costs most in Node).
     let headers = Object::new();
-    put(&headers, "Authorization", &JsValue::from_str(attempt.authorization));
+    js::set(&headers, "Authorization", &JsValue::from_str(attempt.authorization));
     for (name, value) in attempt.headers {
-        put(&headers, name, &JsValue::from_str(value));
+        js::set(&headers, name, &JsValue::from_str(value));
     }
     let init = Object::new();
-    put(&init, "method", &JsValue::from_str(attempt.method));
-    put(&init, "headers", &headers);
+    js::set(&init, "method", &JsValue::from_str(attempt.method));
+    js::set(&init, "headers", &headers);
     if let Some(body) = attempt.body {
-        put(&init, "body", &JsValue::from_str(body));
+        js::set(&init, "body", &JsValue::from_str(body));
     }
     if let Some(signal) = &bounds.fetch_signal {
-        put(&init, "signal", signal);
+        js::set(&init, "signal", signal);
     }
-    put(&init, "redirect", &JsValue::from_str("manual"));
+    js::set(&init, "redirect", &JsValue::from_str("manual"));
 
-    let response: web_sys::Response = match JsFuture::from(fetch_with_init(attempt.url, &init)).await {
-        Ok(response) => response.unchecked_into(),
+    let pending = js::fetch(attempt.url, &init)?;
+    let response = match JsFuture::from(pending).await {
+        Ok(response) => response,
         Err(error) => return Err(failure(bounds.cause(), attempt.timeout_ms, &error, None)),
     };
-    // `Clone::clone` copies the handle; `Response::clone` would clone the HTTP response.
-    let raw: web_sys::Response = Clone::clone(&response);
-    let response = gloo_net::http::Response::from(response);
-
+    if !response.is_instance_of::<web_sys::Response>() {
+        return Err(js::broken_environment(
+            "fetch",
+            &JsValue::from_str("it resolved to something that is not a Response"),
+        ));
+    }
+    let Some((status, opaque_redirect, declared)) = js::response_meta(&response) else {
+        return Err(js::broken_environment("fetch", &JsValue::from_str("its Response cannot be read")));
+    };
     // In a browser a manual redirect is an opaque response with status 0.
-    if response.type_() == ResponseType::Opaqueredirect {
+    if opaque_redirect {
         return Err(Error::new(
             ErrorKind::Http,
             "The service answered with a redirect, which is not followed: it could carry the bearer token to another origin",
         )
         .with_code(ClientCode::RedirectRefused));
     }
-    let status = response.status();
-    let declared = response.headers().get("content-length").and_then(|v| v.trim().parse::<u64>().ok());
     if declared.is_some_and(|n| n > MAX_RESPONSE_BYTES as u64) {
         // Not read: cancel the body so the connection is released.
-        if let Some(body) = response.body() {
-            let _ = body.cancel();
-        }
+        js::cancel_body(&response);
         return Err(too_large(status, &response));
     }
-    let text = match raw.text() {
+    // Read as a stream and cut off at 1 MiB of decoded bytes, so that memory stays bounded whatever
+    // the server sends (no Content-Length, chunked, compressed).
+    let text = match js::read_body_text(&response, MAX_RESPONSE_BYTES) {
         Ok(promise) => JsFuture::from(promise).await,
         Err(error) => Err(error),
     };
     // The body stays a JS string: it is parsed by JSON.parse in place, and copied into Rust only
     // when an error needs it.
     let body: JsString = match text {
+        Ok(text) if text.is_null() => return Err(too_large(status, &response)),
         Ok(text) => text.dyn_into().unwrap_or_else(|_| JsString::from("")),
         Err(error) => return Err(failure(bounds.cause(), attempt.timeout_ms, &error, Some(status))),
     };
-    // UTF-16 units: at most 3 UTF-8 bytes each, so this bounds the bytes within a factor the limit allows.
-    if body.length() as usize > MAX_RESPONSE_BYTES {
-        return Err(too_large(status, &response));
-    }
     Ok(Received { status, body, response })
 }
 
-fn put(target: &Object, key: &str, value: &JsValue) {
-    // Setting a data property on a fresh plain object cannot fail.
-    let _ = Reflect::set(target, &JsValue::from_str(key), value);
-}
-
-fn too_large(status: u16, response: &gloo_net::http::Response) -> Error {
+fn too_large(status: u16, response: &JsValue) -> Error {
     let mut e = Error::invalid_response(
         ClientCode::BodyTooLarge,
         "The response body is larger than 1 MiB, the most this client reads",
     )
     .with_may_have_been_created(status == 201 || matches!(status, 500 | 502 | 504));
     e.status = Some(status);
-    e.request_id = response.headers().get("request-id");
+    e.request_id = js::response_header(response, "request-id");
     e
 }
 
@@ -272,10 +254,9 @@ fn failure(cause: AbortCause, timeout_ms: u32, rejection: &JsValue, status: Opti
             Error::new(ErrorKind::Timeout, m).with_code(ClientCode::Timeout).with_may_have_been_created(true)
         }
         AbortCause::None => {
-            let text =
-                |v: &JsValue, key: &str| Reflect::get(v, &JsValue::from_str(key)).ok().and_then(|s| s.as_string());
+            let text = |v: &JsValue, key: &str| js::get(v, key).and_then(|s| s.as_string());
             // undici puts the system error in `cause.code`.
-            let code = Reflect::get(rejection, &JsValue::from_str("cause")).ok().and_then(|c| text(&c, "code"));
+            let code = js::get(rejection, "cause").and_then(|c| text(&c, "code"));
             let sent = status.is_some() || !code.as_deref().is_some_and(|c| NOT_SENT_CODES.contains(&c));
             let mut m = String::from("The request failed on the network: ");
             m.push_str(&text(rejection, "message").unwrap_or_else(|| String::from("unknown error")));
@@ -293,7 +274,7 @@ fn failure(cause: AbortCause, timeout_ms: u32, rejection: &JsValue, status: Opti
 
 /// Waits `millis`, or fails with `aborted` as soon as `signal` fires.
 pub(crate) async fn sleep(millis: u64, signal: Option<&AbortSignal>) -> Result<(), Error> {
-    if signal.is_some_and(|s| s.aborted()) {
+    if is_aborted(signal) {
         return Err(aborted_error(false));
     }
     let mut timer = None;
@@ -310,6 +291,8 @@ pub(crate) async fn sleep(millis: u64, signal: Option<&AbortSignal>) -> Result<(
             }));
         }
     });
+    // A timer that could not be started is a broken environment, not a wait that ended early.
+    let timer = timer.transpose()?;
     let finished_in_time = JsFuture::from(promise).await.ok().and_then(|v| v.as_bool()).unwrap_or(false);
     drop(timer);
     drop(listener);

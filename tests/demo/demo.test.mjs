@@ -299,3 +299,36 @@ test("a pasted token stays in memory (no storage, URL or console)", { timeout: 9
     await context.close();
   }
 });
+
+test("the demo never sends the token to a non-loopback http URL", { timeout: 90_000 }, async () => {
+  const { context, page, seen } = await openDemo();
+  try {
+    // Everything that would leave for evil.test is answered here, so a leak is seen and nothing waits.
+    await context.route(/evil\.test|127\.0\.0\.\+1/, (route) => route.fulfill({ status: 200, body: "{}" }));
+    await page.locator(tid("target-real")).check();
+    await page.locator(tid("plan-input")).fill("xqQg5FS2LkCp935s-FIFm2QAFkHM");
+    const token = "demo-secret-token-123";
+    // Typed key by key, with change events in between, into every field that can start a request.
+    await page.locator(tid("token")).pressSequentially(token);
+    await page.locator(tid("token")).press("Tab");
+    for (const base of ["http://evil.test/v1.0", "http://127.0.0.+1:8787/v1.0", "http://user@127.0.0.1/v1.0"]) {
+      await page.locator(tid("base-url")).fill("");
+      await page.locator(tid("base-url")).pressSequentially(base);
+      await page.locator(tid("base-url")).press("Tab");
+      await page.locator(tid("history-refresh")).click();
+      await page.waitForFunction(() => document.querySelector('[data-testid="history"]')?.dataset.state !== "loading");
+      await page.locator(tid("title")).fill(`leak probe ${base}`);
+      await submit(page);
+    }
+    const leaks = seen.requests.filter((r) => {
+      const url = new URL(r.url);
+      const loopback = url.hostname === "localhost" || url.hostname === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(url.hostname);
+      return url.protocol === "http:" && !loopback && Object.values(r.headers).some((v) => String(v).includes(token));
+    });
+    assert.deepEqual(leaks.map((r) => r.url), [], "the token went over plain http to a host that is not loopback");
+    assert.equal(seen.requests.filter((r) => /evil\.test|\+1/.test(r.url)).length, 0, "no request at all went to those hosts");
+    assert.match(await page.locator(tid("history-state")).innerText(), /only sent over https/);
+  } finally {
+    await context.close();
+  }
+});

@@ -1,0 +1,299 @@
+//! Every call from the wasm layer into JavaScript that can throw goes through this module, and each
+//! import here is declared `catch`: a JS exception becomes a `Result`, never an unwind through wasm
+//! frames (which would crash Node or wedge the module's futures).
+//!
+//! The caller's data is touched exactly once, by [`snapshot`]; everything after works on that plain
+//! copy. `pkg-template/build/check.mjs` lists the imports of the built glue and fails the build when
+//! one that is not wrapped in `handleError` is outside its short list of calls that cannot throw
+//! (type checks, `instanceof`, constructors of plain objects, the futures executor's own calls).
+
+use js_sys::{Array, JsString, Object, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{AbortController, AbortSignal};
+
+use crate::contract::ClientCode;
+use crate::error::{Error, ErrorKind, Problem};
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(catch, js_namespace = JSON, js_name = stringify)]
+    fn json_stringify(value: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
+    fn json_parse_js(text: &JsString) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
+    fn object_keys(object: &JsValue) -> Result<Array, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
+    fn array_is_array(value: &JsValue) -> Result<bool, JsValue>;
+    #[wasm_bindgen(catch, js_name = fetch)]
+    fn fetch_js(url: &str, init: &Object) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = setTimeout)]
+    fn set_timeout_js(handler: &js_sys::Function, millis: f64) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = clearTimeout)]
+    fn clear_timeout_js(handle: &JsValue) -> Result<(), JsValue>;
+    #[wasm_bindgen(catch, js_namespace = Date, js_name = now)]
+    fn date_now() -> Result<f64, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = Math, js_name = random)]
+    fn math_random() -> Result<f64, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = crypto, js_name = getRandomValues)]
+    fn get_random_values(buffer: &mut [u8]) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = crypto, js_name = randomUUID)]
+    fn random_uuid_js() -> Result<JsValue, JsValue>;
+    // `AbortSignal.timeout` (Node 17.3+, browsers since 2022): no controller, closure or timer to
+    // manage for the common call without a caller's signal.
+    #[wasm_bindgen(catch, js_namespace = AbortSignal, js_name = timeout)]
+    fn abort_signal_timeout_js(millis: f64) -> Result<AbortSignal, JsValue>;
+}
+
+#[wasm_bindgen(module = "/src/wasm/env.js")]
+extern "C" {
+    #[wasm_bindgen(catch, js_name = settle)]
+    fn settle_js(value: &JsValue) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(catch, js_name = callTokenProvider)]
+    fn call_token_provider_js(provider: &js_sys::Function, signal: &JsValue, ms: f64) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(catch, js_name = responseMeta)]
+    fn response_meta_js(response: &JsValue) -> Result<Array, JsValue>;
+    #[wasm_bindgen(catch, js_name = responseHeader)]
+    fn response_header_js(response: &JsValue, name: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = readBodyText)]
+    fn read_body_text_js(response: &JsValue, limit: f64) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(catch, js_name = cancelBody)]
+    fn cancel_body_js(response: &JsValue) -> Result<(), JsValue>;
+}
+
+/// A `config` error for a JavaScript environment that refused a call the client needs.
+pub(crate) fn broken_environment(what: &str, thrown: &JsValue) -> Error {
+    let mut m = String::from(what);
+    m.push_str(" failed in this JavaScript environment");
+    if let Some(detail) = error_message(thrown) {
+        m.push_str(": ");
+        m.push_str(&detail);
+    }
+    Error::config(ClientCode::BrokenEnvironment, m)
+}
+
+/// `thrown.message` when it is a string; `None` for anything else (reading it cannot throw out).
+pub(crate) fn error_message(thrown: &JsValue) -> Option<String> {
+    if let Some(text) = thrown.as_string() {
+        return Some(text);
+    }
+    get(thrown, "message").and_then(|m| m.as_string())
+}
+
+/// The caller's task read once, as `JSON.stringify` reads it: its own enumerable data, `toJSON`
+/// applied, each getter called once. Returns the JSON text and its parse (a plain object the rest of
+/// the client reads without any risk of a getter, a Proxy trap or an inherited property), so that
+/// what is validated is exactly what is sent.
+pub(crate) fn snapshot(task: &JsValue) -> Result<(JsString, JsValue), Error> {
+    let text = match json_stringify(task) {
+        Ok(text) => text,
+        Err(thrown) => {
+            let mut m = String::from("cannot be read as JSON data");
+            if let Some(detail) = error_message(&thrown) {
+                m.push_str(": ");
+                m.push_str(&detail);
+            }
+            return Err(Error::validation(vec![Problem::new("", m)]).with_code(ClientCode::UnserializableTask));
+        }
+    };
+    let Ok(text) = text.dyn_into::<JsString>() else {
+        // JSON.stringify gives undefined for undefined, functions and symbols.
+        return Err(Error::validation(vec![Problem::new("", "must be an object")]));
+    };
+    let value = json_parse(&text).ok_or_else(|| {
+        Error::new(ErrorKind::Validation, "the task's JSON cannot be parsed back")
+            .with_code(ClientCode::UnserializableTask)
+    })?;
+    Ok((text, value))
+}
+
+/// `JSON.stringify` of a value the client built itself.
+pub(crate) fn stringify(value: &JsValue) -> Option<JsString> {
+    json_stringify(value).ok()?.dyn_into::<JsString>().ok()
+}
+
+/// `JSON.parse`, `None` for text that is not JSON.
+pub(crate) fn json_parse(text: &JsString) -> Option<JsValue> {
+    json_parse_js(text).ok()
+}
+
+/// `target[key]`, `None` when absent, undefined, or when reading it throws.
+pub(crate) fn get(target: &JsValue, key: &str) -> Option<JsValue> {
+    if !target.is_object() && !target.is_function() {
+        return None;
+    }
+    Reflect::get(target, &JsValue::from_str(key)).ok().filter(|v| !v.is_undefined())
+}
+
+/// Like [`get`], but a throwing read is an error the caller names.
+pub(crate) fn try_get(target: &JsValue, key: &str) -> Result<Option<JsValue>, JsValue> {
+    if !target.is_object() && !target.is_function() {
+        return Ok(None);
+    }
+    Reflect::get(target, &JsValue::from_str(key)).map(|v| (!v.is_undefined()).then_some(v))
+}
+
+/// `delete target[key]` on an object of the client's own (a failure leaves it in place).
+pub(crate) fn remove(target: &JsValue, key: &str) {
+    if target.is_object() {
+        let _ = Reflect::delete_property::<Object>(target.unchecked_ref(), &JsValue::from_str(key));
+    }
+}
+
+/// `target[key] = value` on an object of the client's own (a failure leaves it unset).
+pub(crate) fn set(target: &JsValue, key: &str, value: &JsValue) {
+    let _ = Reflect::set(target, &JsValue::from_str(key), value);
+}
+
+/// `Object.keys`, empty when it throws.
+pub(crate) fn keys(object: &JsValue) -> Vec<JsValue> {
+    object_keys(object).map(|keys| array_items(&keys)).unwrap_or_default()
+}
+
+/// `Array.isArray`, false when it throws.
+pub(crate) fn is_array(value: &JsValue) -> bool {
+    array_is_array(value).unwrap_or(false)
+}
+
+/// The items of an array, read by index through `Reflect` (empty when a read throws).
+pub(crate) fn array_items(array: &JsValue) -> Vec<JsValue> {
+    let length = Reflect::get(array, &JsValue::from_str("length")).ok().and_then(|n| n.as_f64()).unwrap_or(0.0);
+    // A length past what any JSON array in a 1 MiB body can hold is not an array to walk.
+    let length = if (0.0..=1_048_576.0).contains(&length) { length as u32 } else { 0 };
+    let mut items = Vec::with_capacity(length as usize);
+    for i in 0..length {
+        match Reflect::get(array, &JsValue::from(i)) {
+            Ok(item) => items.push(item),
+            Err(_) => return Vec::new(),
+        }
+    }
+    items
+}
+
+/// The global `fetch(url, init)`, adopted into a native promise. A `fetch` that throws synchronously
+/// sent nothing: that is a broken environment (`config`), not a network failure.
+pub(crate) fn fetch(url: &str, init: &Object) -> Result<Promise, Error> {
+    let pending = fetch_js(url, init).map_err(|e| broken_environment("fetch", &e))?;
+    settle(&pending).map_err(|e| broken_environment("fetch", &e))
+}
+
+/// Any value adopted into a fresh native promise (see env.js `settle`).
+pub(crate) fn settle(value: &JsValue) -> Result<Promise, JsValue> {
+    settle_js(value)
+}
+
+/// How a call of the token provider ended.
+pub(crate) enum TokenOutcome {
+    /// It gave this value (not yet checked to be a string).
+    Value(JsValue),
+    /// It threw or rejected with this.
+    Failed(JsValue),
+    /// `timeoutMs` passed first.
+    TimedOut,
+    /// The caller's signal fired first.
+    Aborted,
+}
+
+/// Calls the caller's token provider, bounded by `signal` and `timeout_ms` (0: no bound), so that a
+/// provider that never settles cannot hang a call.
+pub(crate) async fn call_token_provider(
+    provider: &js_sys::Function,
+    signal: Option<&AbortSignal>,
+    timeout_ms: u32,
+) -> TokenOutcome {
+    let signal = signal.map_or(JsValue::UNDEFINED, |s| s.clone().into());
+    let outcome = match call_token_provider_js(provider, &signal, f64::from(timeout_ms)) {
+        Ok(promise) => wasm_bindgen_futures::JsFuture::from(promise).await,
+        Err(thrown) => Err(thrown),
+    };
+    match outcome {
+        Ok(outcome) => {
+            let value = || Reflect::get_u32(&outcome, 1).unwrap_or_default();
+            let tag = Reflect::get_u32(&outcome, 0).ok().and_then(|tag| tag.as_f64()).map_or(1, |t| t as u8);
+            match tag {
+                0 => TokenOutcome::Value(value()),
+                2 => TokenOutcome::TimedOut,
+                3 => TokenOutcome::Aborted,
+                _ => TokenOutcome::Failed(value()),
+            }
+        }
+        Err(thrown) => TokenOutcome::Failed(thrown),
+    }
+}
+
+/// A response's status, whether it is an opaque redirect, and its declared Content-Length.
+pub(crate) fn response_meta(response: &JsValue) -> Option<(u16, bool, Option<u64>)> {
+    let meta = response_meta_js(response).ok()?;
+    let at = |i: u32| Reflect::get_u32(&meta, i).unwrap_or_default();
+    let status = at(0).as_f64().filter(|s| (0.0..=999.0).contains(s))? as u16;
+    let opaque_redirect = at(1).as_bool().unwrap_or(false);
+    let declared = at(2).as_f64().filter(|n| *n >= 0.0).map(|n| n as u64);
+    Some((status, opaque_redirect, declared))
+}
+
+/// One response header.
+pub(crate) fn response_header(response: &JsValue, name: &str) -> Option<String> {
+    response_header_js(response, name).ok().and_then(|v| v.as_string())
+}
+
+/// The body's text, read as a stream up to `limit` decoded bytes; resolves to null past it.
+pub(crate) fn read_body_text(response: &JsValue, limit: usize) -> Result<Promise, JsValue> {
+    read_body_text_js(response, limit as f64)
+}
+
+/// Cancels a body that will not be read.
+pub(crate) fn cancel_body(response: &JsValue) {
+    let _ = cancel_body_js(response);
+}
+
+/// `setTimeout(handler, millis)`.
+pub(crate) fn set_timeout(handler: &js_sys::Function, millis: f64) -> Result<JsValue, Error> {
+    set_timeout_js(handler, millis).map_err(|e| broken_environment("setTimeout", &e))
+}
+
+/// `clearTimeout(handle)`.
+pub(crate) fn clear_timeout(handle: &JsValue) {
+    let _ = clear_timeout_js(handle);
+}
+
+/// `Date.now()`, 0 where it throws.
+pub(crate) fn now_ms() -> f64 {
+    date_now().unwrap_or(0.0)
+}
+
+/// `Math.random()`, ½ where it throws.
+pub(crate) fn random() -> f64 {
+    math_random().unwrap_or(0.5)
+}
+
+/// `crypto.randomUUID()`, where there is one.
+pub(crate) fn random_uuid() -> Option<String> {
+    random_uuid_js().ok().and_then(|id| id.as_string())
+}
+
+/// Fills `bytes` from `crypto.getRandomValues`, else from `Math.random`.
+pub(crate) fn random_bytes(bytes: &mut [u8]) {
+    if get_random_values(bytes).is_err() {
+        for b in bytes.iter_mut() {
+            *b = (random() * 256.0) as u8;
+        }
+    }
+}
+
+/// `AbortSignal.timeout(millis)`, where there is one.
+pub(crate) fn abort_signal_timeout(millis: f64) -> Option<AbortSignal> {
+    abort_signal_timeout_js(millis).ok()
+}
+
+/// `signal.aborted`, read through `Reflect` so that a getter that throws (a signal object that is not
+/// a real AbortSignal) is an error, not an unwind.
+pub(crate) fn signal_aborted(signal: &AbortSignal) -> Result<bool, JsValue> {
+    Reflect::get(signal, &JsValue::from_str("aborted")).map(|v| v.as_bool().unwrap_or(false))
+}
+
+/// `controller.abort(reason)`, called through `Reflect` so that nothing it does can unwind.
+pub(crate) fn abort(controller: &AbortController, reason: &str) {
+    if let Some(abort) = get(controller, "abort").and_then(|f| f.dyn_into::<js_sys::Function>().ok()) {
+        let _ = abort.call1(controller, &js_sys::Error::new(reason).into());
+    }
+}
