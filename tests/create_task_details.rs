@@ -304,3 +304,52 @@ async fn the_2015_endpoints_send_the_seed_pages_example_order_hint() {
     assert_eq!(seen.len(), 1);
     assert_eq!(body_of(&seen[0]), task);
 }
+
+#[wasm_bindgen_test]
+async fn the_rust_api_creates_typed_details_and_reports_a_partial_failure() {
+    use graph_tasks::{
+        create_task, new_uuid, CreateTaskOptions, Endpoint, PlannerChecklistItems, PlannerExternalReference,
+        PlannerExternalReferenceType, PlannerExternalReferences, PlannerTask, PlannerTaskDetails, Step,
+    };
+
+    let plan = new_plan("details: Rust API").await;
+    let crid = unique("details-rust");
+    let mut options = CreateTaskOptions::new("dev-token", Endpoint::Planner);
+    options.base_url = Some(format!("{}/v1.0", emulator()));
+    options.client_request_id = Some(crid.clone());
+    let mut checklist = PlannerChecklistItems::default();
+    for title in ["third letter c", "second letter b", "first letter a"] {
+        checklist.push(new_uuid(), title);
+    }
+    let mut references = PlannerExternalReferences::default();
+    references.push(
+        "https://x.com/deck.pptx",
+        PlannerExternalReference::new("Deck", PlannerExternalReferenceType::PowerPoint),
+    );
+    let mut task = PlannerTask::new(plan.clone(), "typed details");
+    task.details = Some(PlannerTaskDetails {
+        description: Some("from Rust".into()),
+        checklist: Some(checklist),
+        references: Some(references),
+        ..PlannerTaskDetails::default()
+    });
+    let created = create_task(&task, &options).await.unwrap_or_else(|e| panic!("{e:?}"));
+    let details = created.details.as_ref().expect("the result carries the details");
+    assert_eq!(details.description.as_deref(), Some("from Rust"));
+    let titles: Vec<&str> =
+        details.checklist.as_ref().unwrap().in_order().into_iter().filter_map(|(_, i)| i.title.as_deref()).collect();
+    assert_eq!(titles, ["third letter c", "second letter b", "first letter a"], "the order of the pushes");
+    let deck = details.references.as_ref().unwrap().get("https://x.com/deck.pptx").expect("the reference");
+    assert_eq!(deck.reference_type, Some(PlannerExternalReferenceType::PowerPoint));
+    assert_eq!(created.checklist_item_count, Some(3));
+
+    let crid = unique("details-rust-403");
+    options.client_request_id = Some(crid.clone());
+    fault(json!([{ "method": "PATCH", "status": 403, "clientRequestId": crid }])).await;
+    let e = create_task(&task, &options).await.expect_err("the PATCH was refused");
+    assert_eq!(e.step, Step::Details);
+    assert_eq!(e.status, Some(403));
+    let half = e.created_task().expect("the created task");
+    assert_eq!(half.title.as_deref(), Some("typed details"));
+    assert_eq!(tasks_in_plan(&plan).await, 2);
+}
