@@ -47,36 +47,6 @@ if (node.GraphError !== required.GraphError || nodeWeb.GraphError !== required.G
 if (web.GraphError !== browser.GraphError || web.createTask !== browser.createTask) fail("index.js and web.js do not share one module");
 if (typeof web.default !== "function" || typeof web.initSync !== "function") fail("web.js does not export init and initSync");
 
-// Every import the wasm calls either is wrapped in handleError (declared `catch` in src/wasm/js.rs, so
-// a JS exception becomes a Result) or is one of these calls, which cannot throw whatever the caller
-// passes: wasm-bindgen's own type checks and conversions (typeof, no getters), `instanceof` (which
-// wasm-bindgen wraps in try/catch itself), constructors of the client's own plain objects, push onto
-// its own arrays, the futures executor's `then`/`queueMicrotask` on native promises (every promise the
-// client awaits is made native by env.js `settle`; `resolve` is its Promise.resolve() of nothing), the
-// global-object lookup, and `signal` of the
-// client's own AbortController. Anything else fails the build: a new import must be declared `catch`.
-const SAFE_IMPORTS = new Set([
-  "Error", "__wbindgen_boolean_get", "__wbindgen_is_function", "__wbindgen_is_null", "__wbindgen_is_object",
-  "__wbindgen_is_string", "__wbindgen_is_undefined", "__wbindgen_number_get", "__wbindgen_string_get",
-  "__wbindgen_throw", "_wbg_cb_unref", "new", "new_typed", "new_no_args", "push", "queueMicrotask", "then", "resolve",
-  "static_accessor_GLOBAL", "static_accessor_GLOBAL_THIS", "static_accessor_SELF", "static_accessor_WINDOW",
-  "signal", "instanceof_AbortSignal", "instanceof_Object", "instanceof_Response", "instanceof_Array",
-  "instanceof_Function", "length", "__wbindgen_debug_string", "__wbindgen_jsval_loose_eq",
-]);
-{
-  const glueText = fs.readFileSync(path.join(pkg, "graph_tasks.js"), "utf8");
-  const imports = [...glueText.matchAll(/^\s*__wbg_([A-Za-z0-9_]+?)_[0-9a-f]{16}: (function[^\n]*)/gm)];
-  if (imports.length < 10) fail(`cannot read the glue's imports (found ${imports.length})`);
-  const unsafe = [];
-  for (const [, name, head] of imports) {
-    if (head.includes("handleError(")) continue;
-    if (!SAFE_IMPORTS.has(name)) unsafe.push(name);
-  }
-  const caught = imports.filter(([, , head]) => head.includes("handleError(")).length;
-  console.log(`  wasm imports: ${imports.length} (${caught} catch, ${imports.length - caught} that cannot throw)`);
-  if (unsafe.length) fail(`imports that can throw into wasm without \`catch\`: ${unsafe.join(", ")} (declare them in src/wasm/js.rs)`);
-}
-
 // Sizes.
 const measure = (files) => {
   const buf = Buffer.concat(files.map((f) => fs.readFileSync(path.isAbsolute(f) ? f : path.join(pkg, f))));
