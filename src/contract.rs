@@ -75,8 +75,12 @@ client_codes! {
     NotATask => "notATask",
     /// A 201 whose body is Graph's error body.
     ErrorBodyWithSuccess => "errorBodyWithSuccess",
-    /// A 201 whose task has properties of the wrong type.
+    /// A 201 whose task, or a task or details read after it, has properties of the wrong type.
     WrongShape => "wrongShape",
+    /// The task's details came without an `@odata.etag`, or with one that cannot be sent as `If-Match`.
+    NoEtag => "noEtag",
+    /// The answer to reading or updating the task's details is not a details object.
+    NotDetails => "notDetails",
 }
 
 /// Every `GraphError.kind`, in the order the README lists them.
@@ -101,11 +105,13 @@ pub enum FieldValue<'a> {
     Bool(bool),
     /// `problems`: an array of `{ field, message }`.
     Problems(&'a [crate::error::Problem]),
+    /// JSON text, set as the value it parses to, or `undefined`.
+    Json(Option<&'a str>),
 }
 
 /// `GraphError`'s own fields (besides `Error`'s `name` and `message`), in declaration order, each with
 /// its value for `error`. This is the one list: the wasm face sets exactly these.
-pub fn graph_error_fields(error: &Error) -> [(&'static str, FieldValue<'_>); 11] {
+pub fn graph_error_fields(error: &Error) -> [(&'static str, FieldValue<'_>); 13] {
     use FieldValue::*;
     [
         ("kind", Str(Some(error.kind.as_str()))),
@@ -119,6 +125,8 @@ pub fn graph_error_fields(error: &Error) -> [(&'static str, FieldValue<'_>); 11]
         ("mayHaveBeenCreated", Bool(error.may_have_been_created)),
         ("problems", Problems(&error.problems)),
         ("body", Str(error.body.as_deref())),
+        ("step", Str(Some(error.step.as_str()))),
+        ("task", Json(error.task.as_deref())),
     ]
 }
 

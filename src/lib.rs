@@ -9,6 +9,8 @@
 //! * [`request`]: endpoint and options to URL and headers;
 //! * [`response`]: status, headers and body to a task or an [`Error`];
 //! * [`retry`]: whether and when to send again;
+//! * [`details`]: the description, checklist and references, set after the create by a PATCH of the
+//!   task's details;
 //! * [`contract`]: the JS face's error codes, `GraphError` fields and option names, written once;
 //! * [`service`]: the rules only the service enforces (used by the local emulator);
 //! * `wasm` (on `wasm32` only): `fetch`, the `createTask` export, `GraphError`, and the Rust async API
@@ -27,6 +29,7 @@ pub mod contract;
 // `service` re-exports what the service side needs.
 #[doc(hidden)]
 pub mod datetime;
+pub mod details;
 pub mod error;
 pub mod host;
 pub mod json;
@@ -43,10 +46,11 @@ pub mod validate;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
-pub use error::{Error, ErrorKind, Problem};
+pub use error::{Error, ErrorKind, Problem, Step};
 pub use model::{
-    IdentitySet, LegacyTask, PlannerAppliedCategories, PlannerAssignment, PlannerAssignments, PlannerPreviewType,
-    PlannerTask,
+    IdentitySet, LegacyTask, PlannerAppliedCategories, PlannerAssignment, PlannerAssignments, PlannerChecklistItem,
+    PlannerChecklistItems, PlannerExternalReference, PlannerExternalReferenceType, PlannerExternalReferences,
+    PlannerPreviewType, PlannerTask, PlannerTaskDetails,
 };
 pub use request::Endpoint;
 pub use retry::RetryPolicy;
@@ -55,4 +59,4 @@ pub use retry::RetryPolicy;
 #[cfg(target_arch = "wasm32")]
 pub use wasm::bindings::create_task_js;
 #[cfg(target_arch = "wasm32")]
-pub use wasm::client::{create_legacy_task, create_task, CreateTaskOptions, TokenSource};
+pub use wasm::client::{create_legacy_task, create_task, new_uuid, CreateTaskOptions, TokenSource};

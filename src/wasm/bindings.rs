@@ -186,6 +186,10 @@ pub(crate) fn to_js_error(error: Error) -> JsValue {
                 }
                 problems.into()
             }
+            // The created task of a partial failure: JSON the service sent, handed back as an object.
+            FieldValue::Json(text) => {
+                text.and_then(|t| js::json_parse(&js_sys::JsString::from(t))).unwrap_or(JsValue::UNDEFINED)
+            }
         };
         set(&fields, name, value);
     }
