@@ -32,12 +32,12 @@ use crate::tasks::{self, Caller, ServiceValues};
 use crate::util::{base64_encode, base64url_decode, format_seconds, http_date, inner_error_date, now_millis, now_nanos, parse_query, percent_decode, Ids};
 
 /// The largest request body accepted (1 MiB); larger ones get 413.
-pub const MAX_BODY_BYTES: usize = 1 << 20;
+pub(crate) const MAX_BODY_BYTES: usize = 1 << 20;
 /// How much of an oversized body is read (and dropped) before answering 413, so that the client
 /// can finish sending and read the answer.
 const DRAIN_LIMIT: u64 = 64 << 20;
 /// How many write requests `GET /_emulator/requests` remembers.
-pub const RECORD_CAPACITY: usize = 2000;
+pub(crate) const RECORD_CAPACITY: usize = 2000;
 /// How much of a body a record keeps.
 const RECORD_BODY_LIMIT: usize = 16 << 10;
 
@@ -49,7 +49,7 @@ const MAX_AGE: &str = "3600";
 
 /// Whether a request's `Origin` (the page that sent it, if any) is on loopback: `http(s)://localhost`,
 /// `127.x.x.x` or `[::1]`, any port. A request without `Origin` comes from a tool, not a web page.
-pub fn origin_is_local(headers: &HeaderMap) -> bool {
+pub(crate) fn origin_is_local(headers: &HeaderMap) -> bool {
     let Some(origin) = header_str(headers, "origin") else { return true };
     let Some(rest) = origin.strip_prefix("http://").or_else(|| origin.strip_prefix("https://")) else {
         return false;
@@ -63,7 +63,7 @@ pub fn origin_is_local(headers: &HeaderMap) -> bool {
 
 /// Whether `/_emulator/` exists: only on a loopback bind, unless `--allow-remote-control`.
 /// An unspecified address (`0.0.0.0`, `::`) listens on every interface, so it is not loopback.
-pub fn control_allowed(bound: IpAddr, allow_remote_control: bool) -> bool {
+pub(crate) fn control_allowed(bound: IpAddr, allow_remote_control: bool) -> bool {
     allow_remote_control || bound.is_loopback()
 }
 
@@ -96,7 +96,7 @@ struct Record {
 }
 
 /// Everything the server holds.
-pub struct App {
+pub(crate) struct App {
     cfg: Config,
     ids: Ids,
     control: bool,
@@ -119,7 +119,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl App {
     /// The state for a server bound to `local_addr`, with the journal's records already read.
-    pub fn new(cfg: Config, seed: Seed, journal: Option<(Journal, Vec<Entry>)>, local_addr: SocketAddr) -> App {
+    pub(crate) fn new(cfg: Config, seed: Seed, journal: Option<(Journal, Vec<Entry>)>, local_addr: SocketAddr) -> App {
         let ids = Ids::new();
         let mut store = Store::new(seed);
         let (journal, entries) = match journal {
@@ -159,7 +159,7 @@ impl App {
     }
 
     /// The number of stored tasks.
-    pub fn tasks_stored(&self) -> usize {
+    pub(crate) fn tasks_stored(&self) -> usize {
         lock(&self.store).tasks_stored()
     }
 
@@ -342,7 +342,7 @@ fn with_context(context: &str, body: &str) -> String {
 
 /// Graph's version segment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Version {
+pub(crate) enum Version {
     /// `/v1.0`.
     V1,
     /// `/beta`.
@@ -360,7 +360,7 @@ impl Version {
 
 /// The control endpoints.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Control {
+pub(crate) enum Control {
     /// `GET /_emulator/seed`.
     Seed,
     /// `POST /_emulator/plans`.
@@ -379,7 +379,7 @@ pub enum Control {
 
 /// Where a request goes.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Route {
+pub(crate) enum Route {
     /// `POST /{version}/planner/tasks`.
     CreatePlanner(Version),
     /// `POST /beta/me/tasks` and siblings; the decoded user id of `/users/{id}/tasks`.
@@ -408,7 +408,7 @@ fn eq(a: &str, b: &str) -> bool {
 }
 
 /// Routes a request. `control` says whether `/_emulator/` exists, `statics` whether files are served.
-pub fn route(method: &Method, path: &str, control: bool, statics: bool) -> Route {
+pub(crate) fn route(method: &Method, path: &str, control: bool, statics: bool) -> Route {
     let is_get = method == Method::GET || method == Method::HEAD;
     let is_post = method == Method::POST;
     let trimmed = if path.len() > 1 { path.strip_suffix('/').unwrap_or(path) } else { path };
@@ -611,7 +611,7 @@ fn authenticate(app: &App, headers: &HeaderMap) -> Result<Caller, &'static str> 
 }
 
 /// The unverified `oid` and `name` claims of a JWT (`header.payload.signature`, base64url).
-pub fn jwt_claims(token: &str) -> (Option<String>, Option<String>) {
+pub(crate) fn jwt_claims(token: &str) -> (Option<String>, Option<String>) {
     let parts: Vec<&str> = token.split('.').collect();
     if parts.len() != 3 {
         return (None, None);

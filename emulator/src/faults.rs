@@ -10,42 +10,42 @@ use crate::util::SeededRng;
 /// One queued fault. Field names are the control endpoint's JSON names.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Fault {
+pub(crate) struct Fault {
     /// The status to answer (200–599).
-    pub status: u16,
+    pub(crate) status: u16,
     /// `Retry-After`: a number of seconds (written as given, fractions too) or a string (verbatim).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub retry_after: Option<Value>,
+    pub(crate) retry_after: Option<Value>,
     /// Store the task first, then answer `status`.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub after_commit: bool,
+    pub(crate) after_commit: bool,
     /// A raw body instead of Graph's error body.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub body: Option<String>,
+    pub(crate) body: Option<String>,
     /// The `Content-Type` of the answer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub content_type: Option<String>,
+    pub(crate) content_type: Option<String>,
     /// Extra response headers (they win over the emulator's own).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub headers: Option<BTreeMap<String, String>>,
+    pub(crate) headers: Option<BTreeMap<String, String>>,
     /// Sleep this long before answering.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub delay_ms: Option<u64>,
+    pub(crate) delay_ms: Option<u64>,
     /// Only a write carrying this `client-request-id` takes the fault.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_request_id: Option<String>,
+    pub(crate) client_request_id: Option<String>,
     /// Send the status and headers, then break the connection in the middle of the body: a network
     /// failure after the request was received (with `afterCommit`, after the task was stored).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub break_body: bool,
+    pub(crate) break_body: bool,
 }
 
 /// The longest `delayMs` accepted (ten minutes).
-pub const MAX_DELAY_MS: u64 = 600_000;
+pub(crate) const MAX_DELAY_MS: u64 = 600_000;
 
 impl Fault {
     /// A fault with only a status.
-    pub fn status(status: u16) -> Fault {
+    pub(crate) fn status(status: u16) -> Fault {
         Fault {
             status,
             retry_after: None,
@@ -60,7 +60,7 @@ impl Fault {
     }
 
     /// The `Retry-After` header value, when there is one.
-    pub fn retry_after_text(&self) -> Option<String> {
+    pub(crate) fn retry_after_text(&self) -> Option<String> {
         match self.retry_after.as_ref()? {
             Value::Number(n) => Some(n.to_string()),
             Value::String(s) => Some(s.clone()),
@@ -70,12 +70,12 @@ impl Fault {
 
     /// True when the write is processed (and stored) before the fault answers: `afterCommit`, or a
     /// 2xx without a body of its own (a slow but real success, with `delayMs`).
-    pub fn processes_write(&self) -> bool {
+    pub(crate) fn processes_write(&self) -> bool {
         self.after_commit || ((200..300).contains(&self.status) && self.body.is_none())
     }
 
     /// Whether a write with this `client-request-id` takes the fault.
-    pub fn matches(&self, client_request_id: Option<&str>) -> bool {
+    pub(crate) fn matches(&self, client_request_id: Option<&str>) -> bool {
         match &self.client_request_id {
             None => true,
             Some(want) => client_request_id == Some(want.as_str()),
@@ -114,7 +114,7 @@ impl Fault {
 }
 
 /// Reads the body of `POST /_emulator/faults`: an array of faults (or one fault object).
-pub fn parse_faults(body: &[u8]) -> Result<Vec<Fault>, String> {
+pub(crate) fn parse_faults(body: &[u8]) -> Result<Vec<Fault>, String> {
     let value: Value = serde_json::from_slice(body).map_err(|e| format!("the body is not JSON: {e}"))?;
     let items = match value {
         Value::Array(items) => items,
@@ -132,20 +132,20 @@ pub fn parse_faults(body: &[u8]) -> Result<Vec<Fault>, String> {
 
 /// `--chaos-rate`: a seeded sequence of decisions, one per write.
 #[derive(Debug)]
-pub struct Chaos {
+pub(crate) struct Chaos {
     rate: f64,
     rng: SeededRng,
 }
 
 impl Chaos {
     /// Fails `rate` of the writes, in an order fixed by `seed`.
-    pub fn new(rate: f64, seed: u64) -> Chaos {
+    pub(crate) fn new(rate: f64, seed: u64) -> Chaos {
         Chaos { rate, rng: SeededRng::new(seed) }
     }
 
     /// The fault for the next write, if it gets one: 429 (40%) or 503 (30%) with `Retry-After` of
     /// 1 to 3 seconds (sometimes fractional), or 504 (30%), half of them after the task was stored.
-    pub fn draw(&mut self) -> Option<Fault> {
+    pub(crate) fn draw(&mut self) -> Option<Fault> {
         let hit = self.rng.next_f64() < self.rate;
         let kind = self.rng.next_f64();
         let extra = self.rng.next_f64();

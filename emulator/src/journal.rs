@@ -16,7 +16,7 @@
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Seek, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::mpsc;
 
 use serde_json::Value;
@@ -27,7 +27,7 @@ use crate::util::crc32;
 
 /// One record read back.
 #[derive(Debug)]
-pub enum Entry {
+pub(crate) enum Entry {
     /// A created task, as answered.
     Task {
         /// Planner or legacy.
@@ -41,13 +41,13 @@ pub enum Entry {
 
 /// What loading found.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct LoadReport {
+pub(crate) struct LoadReport {
     /// Records read.
-    pub records: usize,
+    pub(crate) records: usize,
     /// Bad records skipped because good ones follow them.
-    pub skipped: usize,
+    pub(crate) skipped: usize,
     /// Bytes cut from the end (a torn or corrupt tail).
-    pub truncated_bytes: u64,
+    pub(crate) truncated_bytes: u64,
 }
 
 enum Op {
@@ -56,13 +56,12 @@ enum Op {
 }
 
 /// The writer's handle.
-pub struct Journal {
+pub(crate) struct Journal {
     tx: mpsc::Sender<Op>,
-    path: PathBuf,
 }
 
 /// The line for a task record.
-pub fn task_line(kind: Kind, task_json: &str) -> Vec<u8> {
+pub(crate) fn task_line(kind: Kind, task_json: &str) -> Vec<u8> {
     let mut json = String::with_capacity(task_json.len() + 40);
     json.push_str("{\"t\":\"task\",\"kind\":\"");
     json.push_str(kind.as_str());
@@ -73,7 +72,7 @@ pub fn task_line(kind: Kind, task_json: &str) -> Vec<u8> {
 }
 
 /// The line for a plan record.
-pub fn plan_line(plan: &Plan) -> Vec<u8> {
+pub(crate) fn plan_line(plan: &Plan) -> Vec<u8> {
     let json = serde_json::json!({ "t": "plan", "plan": plan }).to_string();
     frame(&json)
 }
@@ -106,7 +105,7 @@ fn parse_line(line: &[u8]) -> Option<Entry> {
 }
 
 /// Reads the records of `data`; returns them, the length of the trusted prefix, and the report.
-pub fn read_records(data: &[u8]) -> (Vec<Entry>, usize, LoadReport) {
+pub(crate) fn read_records(data: &[u8]) -> (Vec<Entry>, usize, LoadReport) {
     let mut entries = Vec::new();
     let mut report = LoadReport::default();
     let mut good_end = 0;
@@ -135,7 +134,7 @@ pub fn read_records(data: &[u8]) -> (Vec<Entry>, usize, LoadReport) {
 
 impl Journal {
     /// Opens (or creates) the journal, repairs a torn tail, and starts the writer thread.
-    pub fn open(path: &Path) -> io::Result<(Journal, Vec<Entry>, LoadReport)> {
+    pub(crate) fn open(path: &Path) -> io::Result<(Journal, Vec<Entry>, LoadReport)> {
         let existed = path.exists();
         let mut file = OpenOptions::new().read(true).append(true).create(true).open(path)?;
         let mut data = Vec::new();
@@ -155,16 +154,11 @@ impl Journal {
         }
         let (tx, rx) = mpsc::channel();
         std::thread::Builder::new().name("journal".into()).spawn(move || writer(file, rx))?;
-        Ok((Journal { tx, path: path.to_owned() }, entries, report))
-    }
-
-    /// The file.
-    pub fn path(&self) -> &Path {
-        &self.path
+        Ok((Journal { tx }, entries, report))
     }
 
     /// Queues `line`; the receiver answers once it is on disk.
-    pub fn append(&self, line: Vec<u8>) -> oneshot::Receiver<io::Result<()>> {
+    pub(crate) fn append(&self, line: Vec<u8>) -> oneshot::Receiver<io::Result<()>> {
         let (ack, rx) = oneshot::channel();
         // If the thread is gone, `ack` is dropped and the receiver reports an error.
         let _ = self.tx.send(Op::Append(line, ack));
@@ -172,7 +166,7 @@ impl Journal {
     }
 
     /// Empties the journal (for `POST /_emulator/reset`).
-    pub fn truncate(&self) -> oneshot::Receiver<io::Result<()>> {
+    pub(crate) fn truncate(&self) -> oneshot::Receiver<io::Result<()>> {
         let (ack, rx) = oneshot::channel();
         let _ = self.tx.send(Op::Truncate(ack));
         rx

@@ -6,15 +6,16 @@
 
 #![forbid(unsafe_code)]
 
-pub mod app;
-pub mod cli;
-pub mod client;
-pub mod faults;
-pub mod journal;
-pub mod statics;
-pub mod store;
-pub mod tasks;
-pub mod util;
+mod app;
+mod cli;
+mod faults;
+mod journal;
+mod statics;
+mod store;
+mod tasks;
+mod util;
+
+pub use crate::cli::{parse, Command, Config, USAGE};
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -25,12 +26,11 @@ use axum::serve::ListenerExt;
 use axum::Router;
 
 use crate::app::App;
-use crate::cli::Config;
 use crate::journal::Journal;
 use crate::store::Seed;
 
 /// Reads the seed: `--seed FILE` or the built-in one.
-pub fn load_seed(cfg: &Config) -> Result<Seed, String> {
+fn load_seed(cfg: &Config) -> Result<Seed, String> {
     let seed = match &cfg.seed {
         Some(path) => {
             let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read the seed {}: {e}", path.display()))?;

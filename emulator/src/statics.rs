@@ -10,7 +10,7 @@ use axum::response::Response;
 use crate::util::percent_decode;
 
 /// The MIME type for a file name.
-pub fn mime_type(path: &Path) -> &'static str {
+pub(crate) fn mime_type(path: &Path) -> &'static str {
     let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
     match ext.as_str() {
         "html" | "htm" => "text/html; charset=utf-8",
@@ -33,7 +33,7 @@ pub fn mime_type(path: &Path) -> &'static str {
 
 /// The file `url_path` names below `root`, or `None` when the path tries to leave `root` or is not
 /// plain (`..`, `.`, backslashes, NUL, bad percent-encoding).
-pub fn resolve(root: &Path, url_path: &str) -> Option<PathBuf> {
+pub(crate) fn resolve(root: &Path, url_path: &str) -> Option<PathBuf> {
     let decoded = percent_decode(url_path, false)?;
     let mut out = root.to_path_buf();
     for seg in decoded.split('/') {

@@ -9,67 +9,67 @@ use serde::{Deserialize, Serialize};
 
 use graph_tasks::validate::is_planner_id;
 
-pub use graph_tasks::validate::{MAX_ACTIVE_TASKS_IN_PLAN, MAX_TASKS_IN_PLAN};
+pub(crate) use graph_tasks::validate::{MAX_ACTIVE_TASKS_IN_PLAN, MAX_TASKS_IN_PLAN};
 
 /// A user the seed knows, with a display name for `createdBy`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct User {
+pub(crate) struct User {
     /// The user id (a GUID in Graph).
-    pub id: String,
+    pub(crate) id: String,
     /// The display name.
-    pub display_name: String,
+    pub(crate) display_name: String,
 }
 
 /// A bucket of a plan.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Bucket {
+pub(crate) struct Bucket {
     /// 28-character Planner id.
-    pub id: String,
+    pub(crate) id: String,
     /// The bucket's name.
-    pub name: String,
+    pub(crate) name: String,
 }
 
 /// A plan and its buckets.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Plan {
+pub(crate) struct Plan {
     /// 28-character Planner id.
-    pub id: String,
+    pub(crate) id: String,
     /// The plan's title.
-    pub title: String,
+    pub(crate) title: String,
     /// Its buckets.
     #[serde(default)]
-    pub buckets: Vec<Bucket>,
+    pub(crate) buckets: Vec<Bucket>,
 }
 
 /// The seed file's shape, which is also what `GET /_emulator/seed` returns.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Seed {
+pub(crate) struct Seed {
     /// Known users.
     #[serde(default)]
-    pub users: Vec<User>,
+    pub(crate) users: Vec<User>,
     /// Plans with their buckets.
     #[serde(default)]
-    pub plans: Vec<Plan>,
+    pub(crate) plans: Vec<Plan>,
 }
 
 /// The default user: the caller when the token is not a JWT with an `oid` (the id of the docs'
 /// example `createdBy`).
-pub const DEFAULT_USER_ID: &str = "6463a5ce-2119-4198-9f2a-628761df4a62";
+pub(crate) const DEFAULT_USER_ID: &str = "6463a5ce-2119-4198-9f2a-628761df4a62";
 /// The default user's display name.
-pub const DEFAULT_USER_NAME: &str = "Dev User";
+pub(crate) const DEFAULT_USER_NAME: &str = "Dev User";
 /// The plan of the docs' example request.
-pub const EXAMPLE_PLAN_ID: &str = "xqQg5FS2LkCp935s-FIFm2QAFkHM";
+pub(crate) const EXAMPLE_PLAN_ID: &str = "xqQg5FS2LkCp935s-FIFm2QAFkHM";
 /// The bucket of the docs' example request.
-pub const EXAMPLE_BUCKET_ID: &str = "hsOf2dhOJkqyYYZEtdzDe2QAIUCR";
+pub(crate) const EXAMPLE_BUCKET_ID: &str = "hsOf2dhOJkqyYYZEtdzDe2QAIUCR";
 
 impl Seed {
     /// The built-in seed: the ids of the docs' examples, a second bucket, and a second plan whose
     /// bucket lets tests send "a bucket of another plan".
-    pub fn builtin() -> Seed {
+    pub(crate) fn builtin() -> Seed {
         let user = |id: &str, name: &str| User { id: id.to_owned(), display_name: name.to_owned() };
         let bucket = |id: &str, name: &str| Bucket { id: id.to_owned(), name: name.to_owned() };
         Seed {
@@ -96,7 +96,7 @@ impl Seed {
     }
 
     /// Checks ids: plan and bucket ids in Planner format and unique, user ids non-empty.
-    pub fn check(&self) -> Result<(), String> {
+    pub(crate) fn check(&self) -> Result<(), String> {
         let mut seen = std::collections::HashSet::new();
         for u in &self.users {
             if u.id.trim().is_empty() {
@@ -116,7 +116,7 @@ impl Seed {
 }
 
 /// Checks one plan's ids.
-pub fn check_plan(p: &Plan) -> Result<(), String> {
+pub(crate) fn check_plan(p: &Plan) -> Result<(), String> {
     if !is_planner_id(&p.id) {
         return Err(format!("plan id {:?} is not a Planner id (28 characters of A-Z a-z 0-9 _ -)", p.id));
     }
@@ -130,7 +130,7 @@ pub fn check_plan(p: &Plan) -> Result<(), String> {
 
 /// Which resource a stored task is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// `plannerTask`.
     Planner,
     /// The 2015 beta `task`.
@@ -139,7 +139,7 @@ pub enum Kind {
 
 impl Kind {
     /// The journal's name for it.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Kind::Planner => "planner",
             Kind::Legacy => "legacy",
@@ -149,17 +149,17 @@ impl Kind {
 
 /// A created task.
 #[derive(Clone, Debug)]
-pub struct StoredTask {
+pub(crate) struct StoredTask {
     /// Its id.
-    pub id: String,
+    pub(crate) id: String,
     /// Its plan, when it has one (legacy tasks may not).
-    pub plan_id: Option<String>,
+    pub(crate) plan_id: Option<String>,
     /// `percentComplete` below 100.
-    pub active: bool,
+    pub(crate) active: bool,
     /// Planner or legacy.
-    pub kind: Kind,
+    pub(crate) kind: Kind,
     /// The JSON object as answered, without `@odata.context`.
-    pub body: String,
+    pub(crate) body: String,
 }
 
 #[derive(Default)]
@@ -170,7 +170,7 @@ struct PlanTasks {
 
 /// Why a task cannot go into its plan.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LimitExceeded {
+pub(crate) enum LimitExceeded {
     /// 9000 tasks already.
     Tasks,
     /// 2400 active tasks already.
@@ -178,7 +178,7 @@ pub enum LimitExceeded {
 }
 
 /// All data.
-pub struct Store {
+pub(crate) struct Store {
     seed: Seed,
     users: Vec<User>,
     plans: Vec<Plan>,
@@ -191,7 +191,7 @@ pub struct Store {
 
 impl Store {
     /// A store holding `seed` and no tasks.
-    pub fn new(seed: Seed) -> Store {
+    pub(crate) fn new(seed: Seed) -> Store {
         let mut s = Store {
             seed: Seed::default(),
             users: Vec::new(),
@@ -208,7 +208,7 @@ impl Store {
     }
 
     /// Back to the seed: no tasks, no plans created at run time.
-    pub fn reset(&mut self) {
+    pub(crate) fn reset(&mut self) {
         self.users = self.seed.users.clone();
         self.plans.clear();
         self.plan_index.clear();
@@ -222,7 +222,7 @@ impl Store {
     }
 
     /// Adds a plan; false when its id (or a bucket id) is taken.
-    pub fn add_plan(&mut self, plan: Plan) -> bool {
+    pub(crate) fn add_plan(&mut self, plan: Plan) -> bool {
         if self.plan_index.contains_key(&plan.id) || plan.buckets.iter().any(|b| self.bucket_plan.contains_key(&b.id)) {
             return false;
         }
@@ -235,27 +235,27 @@ impl Store {
     }
 
     /// Whether an id is in use by a plan or a bucket.
-    pub fn id_taken(&self, id: &str) -> bool {
+    pub(crate) fn id_taken(&self, id: &str) -> bool {
         self.plan_index.contains_key(id) || self.bucket_plan.contains_key(id) || self.task_index.contains_key(id)
     }
 
     /// Whether the plan exists.
-    pub fn has_plan(&self, id: &str) -> bool {
+    pub(crate) fn has_plan(&self, id: &str) -> bool {
         self.plan_index.contains_key(id)
     }
 
     /// The plan a bucket belongs to.
-    pub fn bucket_plan(&self, bucket_id: &str) -> Option<&str> {
+    pub(crate) fn bucket_plan(&self, bucket_id: &str) -> Option<&str> {
         self.bucket_plan.get(bucket_id).map(String::as_str)
     }
 
     /// A user's display name, when the seed knows the user.
-    pub fn user_name(&self, id: &str) -> Option<&str> {
+    pub(crate) fn user_name(&self, id: &str) -> Option<&str> {
         self.users.iter().find(|u| u.id == id).map(|u| u.display_name.as_str())
     }
 
     /// Whether one more task (active or not) fits into the plan.
-    pub fn check_limits(&self, plan_id: &str, active: bool) -> Result<(), LimitExceeded> {
+    pub(crate) fn check_limits(&self, plan_id: &str, active: bool) -> Result<(), LimitExceeded> {
         let Some(p) = self.plan_tasks.get(plan_id) else { return Ok(()) };
         if p.tasks.len() >= MAX_TASKS_IN_PLAN {
             return Err(LimitExceeded::Tasks);
@@ -267,7 +267,7 @@ impl Store {
     }
 
     /// Stores a task; false when its id is taken.
-    pub fn insert_task(&mut self, task: StoredTask) -> bool {
+    pub(crate) fn insert_task(&mut self, task: StoredTask) -> bool {
         if self.task_index.contains_key(&task.id) {
             return false;
         }
@@ -285,7 +285,7 @@ impl Store {
     }
 
     /// Forgets a task (its journal write failed, so it was never acknowledged).
-    pub fn remove_task(&mut self, id: &str) {
+    pub(crate) fn remove_task(&mut self, id: &str) {
         let Some(index) = self.task_index.remove(id) else { return };
         if let Some(task) = self.tasks.get_mut(index).and_then(Option::take) {
             if let Some(p) = task.plan_id.as_ref().and_then(|plan| self.plan_tasks.get_mut(plan)) {
@@ -298,12 +298,12 @@ impl Store {
     }
 
     /// A task by id.
-    pub fn task(&self, id: &str) -> Option<&StoredTask> {
+    pub(crate) fn task(&self, id: &str) -> Option<&StoredTask> {
         self.task_index.get(id).and_then(|&i| self.tasks.get(i)).and_then(Option::as_ref)
     }
 
     /// The tasks of a plan in creation order.
-    pub fn plan_tasks(&self, plan_id: &str) -> Vec<&StoredTask> {
+    pub(crate) fn plan_tasks(&self, plan_id: &str) -> Vec<&StoredTask> {
         match self.plan_tasks.get(plan_id) {
             Some(p) => p.tasks.iter().filter_map(|&i| self.tasks.get(i).and_then(Option::as_ref)).collect(),
             None => Vec::new(),
@@ -311,12 +311,12 @@ impl Store {
     }
 
     /// The number of stored tasks.
-    pub fn tasks_stored(&self) -> usize {
+    pub(crate) fn tasks_stored(&self) -> usize {
         self.task_index.len()
     }
 
     /// Users and plans as they are now (seed plus plans created at run time).
-    pub fn view(&self) -> Seed {
+    pub(crate) fn view(&self) -> Seed {
         Seed { users: self.users.clone(), plans: self.plans.clone() }
     }
 }

@@ -3,9 +3,9 @@
 
 mod common;
 
+use common::Reply;
 use common::*;
 use graph_tasks::schema::Resource;
-use graph_tasks_emulator::client::Reply;
 use hyper::Method;
 use serde_json::{json, Value};
 
