@@ -20,14 +20,13 @@ use serde_json::{json, Value};
 use graph_tasks::datetime::format_graph_datetime;
 use graph_tasks::retry::parse_retry_after;
 use graph_tasks::schema::Resource;
-use graph_tasks::validate::{is_planner_id, validate_create, Mode, MAX_ASSIGNEES};
+use graph_tasks::validate::{is_planner_id, validate_create, Mode, MAX_ACTIVE_TASKS_IN_PLAN, MAX_ASSIGNEES, MAX_TASKS_IN_PLAN};
 use graph_tasks::Problem;
 
 use crate::cli::Config;
 use crate::faults::{parse_faults, Chaos, Fault};
-use crate::journal::{self, Entry, Journal};
 use crate::statics;
-use crate::store::{check_plan, Bucket, Kind, LimitExceeded, Plan, Seed, Store, StoredTask, DEFAULT_USER_ID, DEFAULT_USER_NAME};
+use crate::store::{check_plan, Bucket, NewTask, Plan, Refusal, Store, Write, DEFAULT_USER_ID, DEFAULT_USER_NAME};
 use crate::tasks::{self, Caller, ServiceValues};
 use crate::util::{base64_encode, base64url_decode, format_seconds, http_date, inner_error_date, now_millis, now_nanos, parse_query, percent_decode, Ids};
 
@@ -101,14 +100,13 @@ pub(crate) struct App {
     ids: Ids,
     control: bool,
     local_addr: SocketAddr,
-    store: Mutex<Store>,
+    pub(crate) store: Store,
     stats: Mutex<Stats>,
     faults: Mutex<VecDeque<Fault>>,
     chaos: Option<Mutex<Chaos>>,
     chaos_seed: u64,
     throttled: Mutex<HashMap<String, Instant>>,
     records: Mutex<VecDeque<Record>>,
-    journal: Option<Journal>,
     last_hint: AtomicI64,
 }
 
@@ -118,27 +116,9 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl App {
-    /// The state for a server bound to `local_addr`, with the journal's records already read.
-    pub(crate) fn new(cfg: Config, seed: Seed, journal: Option<(Journal, Vec<Entry>)>, local_addr: SocketAddr) -> App {
+    /// The state for a server bound to `local_addr`.
+    pub(crate) fn new(cfg: Config, store: Store, local_addr: SocketAddr) -> App {
         let ids = Ids::new();
-        let mut store = Store::new(seed);
-        let (journal, entries) = match journal {
-            Some((j, e)) => (Some(j), e),
-            None => (None, Vec::new()),
-        };
-        for entry in entries {
-            match entry {
-                Entry::Plan(plan) => {
-                    store.add_plan(plan);
-                }
-                Entry::Task { kind, task } => {
-                    let id = task.get("id").and_then(Value::as_str).unwrap_or_default().to_owned();
-                    let plan_id = tasks::str_member(&task, "planId");
-                    let active = task.get("percentComplete").and_then(Value::as_i64).unwrap_or(0) < 100;
-                    store.insert_task(StoredTask { id, plan_id, active, kind, body: task.to_string() });
-                }
-            }
-        }
         let chaos_seed = cfg.chaos_seed.unwrap_or_else(|| ids.next_u64());
         let chaos = (cfg.chaos_rate > 0.0).then(|| Mutex::new(Chaos::new(cfg.chaos_rate, chaos_seed)));
         App {
@@ -146,21 +126,15 @@ impl App {
             cfg,
             ids,
             local_addr,
-            store: Mutex::new(store),
+            store,
             stats: Mutex::new(Stats::default()),
             faults: Mutex::new(VecDeque::new()),
             chaos,
             chaos_seed,
             throttled: Mutex::new(HashMap::new()),
             records: Mutex::new(VecDeque::new()),
-            journal,
             last_hint: AtomicI64::new(i64::MAX),
         }
-    }
-
-    /// The number of stored tasks.
-    pub(crate) fn tasks_stored(&self) -> usize {
-        lock(&self.store).tasks_stored()
     }
 
     /// A service order hint: `i64::MAX` minus .NET ticks, the shape of Planner's own hints
@@ -248,6 +222,30 @@ fn problems_response(ctx: &Ctx, problems: &[Problem]) -> Response {
     body["error"]["details"] =
         problems.iter().map(|p| json!({ "code": "invalidProperty", "target": p.field, "message": p.message })).collect::<Vec<_>>().into();
     json_response(StatusCode::BAD_REQUEST, body.to_string())
+}
+
+/// The answer to a write the store refused.
+fn refusal_response(ctx: &Ctx, refusal: Refusal, plan_id: Option<&str>) -> Response {
+    match refusal {
+        Refusal::PlanNotFound => graph_error(ctx, StatusCode::NOT_FOUND, "itemNotFound", &format!("The plan {} was not found.", plan_id.unwrap_or_default())),
+        Refusal::BucketOfAnotherPlan => problems_response(ctx, &[Problem::new("bucketId", "belongs to another plan: the bucket must be in the task's plan")]),
+        Refusal::BucketNotFound => problems_response(ctx, &[Problem::new("bucketId", "is not a bucket of the task's plan")]),
+        Refusal::BucketWithoutPlan => problems_response(ctx, &[Problem::new("bucketId", "needs planId: a bucket belongs to a plan")]),
+        Refusal::TooManyTasks => graph_error(
+            ctx,
+            StatusCode::FORBIDDEN,
+            "MaximumTasksInProject",
+            &format!("The maximum number of tasks in a plan ({MAX_TASKS_IN_PLAN}) has been reached."),
+        ),
+        Refusal::TooManyActiveTasks => graph_error(
+            ctx,
+            StatusCode::FORBIDDEN,
+            "MaximumActiveTasksInProject",
+            &format!("The maximum number of tasks that aren't completed in a plan ({MAX_ACTIVE_TASKS_IN_PLAN}) has been reached."),
+        ),
+        Refusal::IdTaken => graph_error(ctx, StatusCode::INTERNAL_SERVER_ERROR, "generalException", "An id collision occurred; send the request again."),
+        Refusal::Storage(e) => graph_error(ctx, StatusCode::INTERNAL_SERVER_ERROR, "generalException", &format!("The change could not be stored durably: {e}")),
+    }
 }
 
 fn too_many_requests_body(ctx: &Ctx) -> Value {
@@ -560,8 +558,8 @@ async fn dispatch(app: &Arc<App>, ctx: &Ctx, req: Request) -> (Response, bool) {
     let statics = app.cfg.www.is_some() || app.cfg.pkg.is_some();
     let r = route(req.method(), req.uri().path(), app.control, statics);
     match r {
-        Route::CreatePlanner(version) => (write(app, ctx, req, Kind::Planner, version, None).await, true),
-        Route::CreateLegacy(user) => (write(app, ctx, req, Kind::Legacy, Version::Beta, user).await, true),
+        Route::CreatePlanner(version) => (write(app, ctx, req, Resource::PlannerTask, version, None).await, true),
+        Route::CreateLegacy(user) => (write(app, ctx, req, Resource::LegacyTask, Version::Beta, user).await, true),
         Route::BadUserId => (bad_request(ctx, "The user id in the path is not valid percent-encoded UTF-8."), true),
         Route::GetTask(version, id) => (get_task(app, ctx, req.headers(), version, &id), true),
         Route::ListPlanTasks(version, id) => (list_plan_tasks(app, ctx, req.headers(), version, &id), true),
@@ -605,8 +603,7 @@ fn authenticate(app: &App, headers: &HeaderMap) -> Result<Caller, &'static str> 
     }
     let (oid, name) = jwt_claims(token);
     let id = oid.unwrap_or_else(|| DEFAULT_USER_ID.to_owned());
-    let display_name =
-        name.or_else(|| lock(&app.store).user_name(&id).map(str::to_owned)).or_else(|| (id == DEFAULT_USER_ID).then(|| DEFAULT_USER_NAME.to_owned()));
+    let display_name = name.or_else(|| app.store.user_name(&id).map(str::to_owned)).or_else(|| (id == DEFAULT_USER_ID).then(|| DEFAULT_USER_NAME.to_owned()));
     Ok(Caller { id, display_name })
 }
 
@@ -665,7 +662,7 @@ fn is_json(content_type: Option<&str>) -> bool {
     content_type.is_some_and(|ct| ct.split(';').next().is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json")))
 }
 
-async fn write(app: &Arc<App>, ctx: &Ctx, req: Request, kind: Kind, version: Version, user_id: Option<String>) -> Response {
+async fn write(app: &Arc<App>, ctx: &Ctx, req: Request, kind: Resource, version: Version, user_id: Option<String>) -> Response {
     lock(&app.stats).writes += 1;
     let (parts, body) = req.into_parts();
     let received_at = now_millis();
@@ -712,7 +709,7 @@ async fn write(app: &Arc<App>, ctx: &Ctx, req: Request, kind: Kind, version: Ver
     resp
 }
 
-async fn write_inner(app: &Arc<App>, ctx: &Ctx, headers: &HeaderMap, read: &BodyRead, kind: Kind, version: Version) -> Response {
+async fn write_inner(app: &Arc<App>, ctx: &Ctx, headers: &HeaderMap, read: &BodyRead, kind: Resource, version: Version) -> Response {
     let caller = match authenticate(app, headers) {
         Ok(c) => c,
         Err(message) => return unauthorized(ctx, message),
@@ -809,22 +806,22 @@ fn answer_fault(app: &App, ctx: &Ctx, fault: &Fault, created: Option<Response>) 
     fault_response(ctx, fault, created)
 }
 
-fn context_url(ctx: &Ctx, kind: Kind, version: Version) -> String {
+fn context_url(ctx: &Ctx, kind: Resource, version: Version) -> String {
     match kind {
-        Kind::Planner => format!("{}/{}/$metadata#planner/tasks/$entity", ctx.base, version.as_str()),
-        Kind::Legacy => format!("{}/beta/$metadata#tasks/$entity", ctx.base),
+        Resource::PlannerTask => format!("{}/{}/$metadata#planner/tasks/$entity", ctx.base, version.as_str()),
+        Resource::LegacyTask => format!("{}/beta/$metadata#tasks/$entity", ctx.base),
     }
 }
 
-fn location_url(ctx: &Ctx, kind: Kind, version: Version, id: &str) -> String {
+fn location_url(ctx: &Ctx, kind: Resource, version: Version, id: &str) -> String {
     match kind {
-        Kind::Planner => format!("{}/{}/planner/tasks/{id}", ctx.base, version.as_str()),
-        Kind::Legacy => format!("{}/beta/tasks/{id}", ctx.base),
+        Resource::PlannerTask => format!("{}/{}/planner/tasks/{id}", ctx.base, version.as_str()),
+        Resource::LegacyTask => format!("{}/beta/tasks/{id}", ctx.base),
     }
 }
 
 /// Validates, stores (durably with `--data`) and answers 201, or answers the error.
-async fn create(app: &Arc<App>, ctx: &Ctx, kind: Kind, version: Version, caller: &Caller, body: &Bytes) -> Response {
+async fn create(app: &Arc<App>, ctx: &Ctx, kind: Resource, version: Version, caller: &Caller, body: &Bytes) -> Response {
     if body.iter().all(u8::is_ascii_whitespace) {
         return bad_request(ctx, "The request body is empty; send a task as JSON.");
     }
@@ -832,11 +829,7 @@ async fn create(app: &Arc<App>, ctx: &Ctx, kind: Kind, version: Version, caller:
         Ok(v) => v,
         Err(e) => return bad_request(ctx, &format!("The request body is not valid JSON: {e}")),
     };
-    let resource = match kind {
-        Kind::Planner => Resource::PlannerTask,
-        Kind::Legacy => Resource::LegacyTask,
-    };
-    let problems = validate_create(&&value, resource, Mode::Service).err().unwrap_or_default();
+    let problems = validate_create(&&value, kind, Mode::Service).err().unwrap_or_default();
     if !problems.is_empty() {
         return problems_response(ctx, &problems);
     }
@@ -857,64 +850,17 @@ async fn create(app: &Arc<App>, ctx: &Ctx, kind: Kind, version: Version, caller:
     let etag = app.new_etag();
     let values = ServiceValues { id: id.clone(), etag: etag.clone(), now, next_hint: &mut next_hint };
     let built = match kind {
-        Kind::Planner => tasks::build_planner(&value, caller, values),
-        Kind::Legacy => tasks::build_legacy(&value, caller, values),
+        Resource::PlannerTask => tasks::build_planner(&value, caller, values),
+        Resource::LegacyTask => tasks::build_legacy(&value, caller, values),
     };
     let built = match built {
         Ok(b) => b,
         Err(e) => return graph_error(ctx, StatusCode::INTERNAL_SERVER_ERROR, "generalException", &format!("The task could not be built: {e}")),
     };
 
-    let ack = {
-        let mut store = lock(&app.store);
-        if let Some(plan) = &plan_id {
-            if !store.has_plan(plan) {
-                return graph_error(ctx, StatusCode::NOT_FOUND, "itemNotFound", &format!("The plan {plan} was not found."));
-            }
-        }
-        if let Some(bucket) = &bucket_id {
-            match (store.bucket_plan(bucket), &plan_id) {
-                (Some(owner), Some(plan)) if owner == plan => {}
-                (Some(_), Some(_)) => {
-                    return problems_response(ctx, &[Problem::new("bucketId", "belongs to another plan: the bucket must be in the task's plan")]);
-                }
-                (None, Some(_)) => return problems_response(ctx, &[Problem::new("bucketId", "is not a bucket of the task's plan")]),
-                (_, None) => return problems_response(ctx, &[Problem::new("bucketId", "needs planId: a bucket belongs to a plan")]),
-            }
-        }
-        if let Some(plan) = &plan_id {
-            match store.check_limits(plan, built.active) {
-                Ok(()) => {}
-                Err(LimitExceeded::Tasks) => {
-                    return graph_error(
-                        ctx,
-                        StatusCode::FORBIDDEN,
-                        "MaximumTasksInProject",
-                        &format!("The maximum number of tasks in a plan ({}) has been reached.", crate::store::MAX_TASKS_IN_PLAN),
-                    );
-                }
-                Err(LimitExceeded::ActiveTasks) => {
-                    return graph_error(
-                        ctx,
-                        StatusCode::FORBIDDEN,
-                        "MaximumActiveTasksInProject",
-                        &format!("The maximum number of tasks that aren't completed in a plan ({}) has been reached.", crate::store::MAX_ACTIVE_TASKS_IN_PLAN),
-                    );
-                }
-            }
-        }
-        let stored = StoredTask { id: id.clone(), plan_id: plan_id.clone(), active: built.active, kind, body: built.json.clone() };
-        if !store.insert_task(stored) {
-            return graph_error(ctx, StatusCode::INTERNAL_SERVER_ERROR, "generalException", "An id collision occurred; send the request again.");
-        }
-        // Queued while the store is locked, so the journal keeps the creation order.
-        app.journal.as_ref().map(|j| j.append(journal::task_line(kind, &built.json)))
-    };
-    if let Some(ack) = ack {
-        if let Err(e) = journal::wait(ack).await {
-            lock(&app.store).remove_task(&id);
-            return graph_error(ctx, StatusCode::INTERNAL_SERVER_ERROR, "generalException", &format!("The task could not be stored durably: {e}"));
-        }
+    let new = NewTask { id: id.clone(), resource: kind, plan_id: plan_id.clone(), bucket_id, active: built.active, body: built.json.clone() };
+    if let Err(refusal) = app.store.write(Write::Task(new)).await {
+        return refusal_response(ctx, refusal, plan_id.as_deref());
     }
     if let Some(plan) = plan_id {
         *lock(&app.stats).tasks_created_per_plan.entry(plan).or_default() += 1;
@@ -943,12 +889,13 @@ fn get_task(app: &App, ctx: &Ctx, headers: &HeaderMap, version: Version, id: &st
     if let Some(refused) = refuse_read(app, ctx, headers, id, "task") {
         return refused;
     }
-    let store = lock(&app.store);
-    let Some(task) = store.task(id) else {
-        return graph_error(ctx, StatusCode::NOT_FOUND, "itemNotFound", &format!("The task {id} was not found."));
+    let (kind, body) = match app.store.task(id) {
+        Ok(Some(found)) => found,
+        Ok(None) => return graph_error(ctx, StatusCode::NOT_FOUND, "itemNotFound", &format!("The task {id} was not found.")),
+        Err(e) => return graph_error(ctx, StatusCode::INTERNAL_SERVER_ERROR, "generalException", &e),
     };
-    let etag = serde_json::from_str::<Value>(&task.body).ok().and_then(|v| v.get("@odata.etag").and_then(Value::as_str).map(str::to_owned));
-    let mut resp = json_response(StatusCode::OK, with_context(&context_url(ctx, task.kind, version), &task.body));
+    let etag = serde_json::from_str::<Value>(&body).ok().and_then(|v| v.get("@odata.etag").and_then(Value::as_str).map(str::to_owned));
+    let mut resp = json_response(StatusCode::OK, with_context(&context_url(ctx, kind, version), &body));
     if let Some(etag) = etag {
         set(&mut resp, "etag", &etag);
     }
@@ -959,13 +906,13 @@ fn list_plan_tasks(app: &App, ctx: &Ctx, headers: &HeaderMap, version: Version, 
     if let Some(refused) = refuse_read(app, ctx, headers, plan_id, "plan") {
         return refused;
     }
-    let store = lock(&app.store);
-    if !store.has_plan(plan_id) {
-        return graph_error(ctx, StatusCode::NOT_FOUND, "itemNotFound", &format!("The plan {plan_id} was not found."));
-    }
-    let tasks = store.plan_tasks(plan_id);
+    let tasks = match app.store.plan_tasks(plan_id) {
+        Ok(Some(tasks)) => tasks,
+        Ok(None) => return graph_error(ctx, StatusCode::NOT_FOUND, "itemNotFound", &format!("The plan {plan_id} was not found.")),
+        Err(e) => return graph_error(ctx, StatusCode::INTERNAL_SERVER_ERROR, "generalException", &e),
+    };
     let context = Value::from(format!("{}/{}/$metadata#planner/plans('{plan_id}')/tasks", ctx.base, version.as_str())).to_string();
-    let mut out = String::with_capacity(64 + tasks.iter().map(|t| t.body.len() + 1).sum::<usize>());
+    let mut out = String::with_capacity(64 + tasks.iter().map(|t| t.len() + 1).sum::<usize>());
     out.push_str("{\"@odata.context\":");
     out.push_str(&context);
     out.push_str(",\"value\":[");
@@ -973,7 +920,7 @@ fn list_plan_tasks(app: &App, ctx: &Ctx, headers: &HeaderMap, version: Version, 
         if i > 0 {
             out.push(',');
         }
-        out.push_str(&t.body);
+        out.push_str(t);
     }
     out.push_str("]}");
     json_response(StatusCode::OK, out)
@@ -992,9 +939,15 @@ async fn control(app: &Arc<App>, ctx: &Ctx, which: Control, req: Request) -> Res
     };
     match which {
         Control::Health => json_response(StatusCode::OK, json!({ "status": "ok" }).to_string()),
-        Control::Seed => json_response(StatusCode::OK, serde_json::to_string(&lock(&app.store).view()).unwrap_or_default()),
+        Control::Seed => match app.store.view() {
+            Ok(view) => json_response(StatusCode::OK, serde_json::to_string(&view).unwrap_or_default()),
+            Err(e) => graph_error(ctx, StatusCode::INTERNAL_SERVER_ERROR, "generalException", &e),
+        },
         Control::Stats => {
-            let tasks_stored = app.tasks_stored();
+            let tasks_stored = match app.store.tasks_stored() {
+                Ok(n) => n,
+                Err(e) => return graph_error(ctx, StatusCode::INTERNAL_SERVER_ERROR, "generalException", &e),
+            };
             let stats = lock(&app.stats);
             let queued = lock(&app.faults).len();
             let by_status: serde_json::Map<String, Value> = stats.requests_by_status.iter().map(|(k, v)| (k.to_string(), Value::from(*v))).collect();
@@ -1026,19 +979,10 @@ async fn control(app: &Arc<App>, ctx: &Ctx, which: Control, req: Request) -> Res
         }
         Control::Plans => create_plan(app, ctx, &body).await,
         Control::Reset => {
-            // The truncate is queued and the store emptied under the store lock, which creates also
-            // hold while they queue their journal records: a create lands wholly before or wholly
-            // after the reset, in memory and in the journal alike.
-            let truncated = {
-                let mut store = lock(&app.store);
-                let ack = app.journal.as_ref().map(|j| j.truncate());
-                store.reset();
-                ack
-            };
-            if let Some(ack) = truncated {
-                if let Err(e) = journal::wait(ack).await {
-                    return graph_error(ctx, StatusCode::INTERNAL_SERVER_ERROR, "generalException", &format!("The journal could not be emptied: {e}"));
-                }
+            // The reset is one write of the store, ordered with the creates around it: a create lands
+            // wholly before or wholly after it.
+            if let Err(e) = app.store.write(Write::Reset).await {
+                return refusal_response(ctx, e, None);
             }
             *lock(&app.stats) = Stats::default();
             lock(&app.faults).clear();
@@ -1092,28 +1036,14 @@ async fn create_plan(app: &Arc<App>, ctx: &Ctx, body: &Bytes) -> Response {
         }
         Some(_) => return bad_request(ctx, "buckets must be a non-empty array of bucket names"),
     };
-    let ack;
-    let plan;
-    {
-        let mut store = lock(&app.store);
-        let fresh = || loop {
-            let id = app.ids.planner_id();
-            if !store.id_taken(&id) {
-                break id;
-            }
-        };
-        let id = fresh();
-        let buckets = bucket_names.into_iter().map(|name| Bucket { id: fresh(), name }).collect();
-        plan = Plan { id, title, buckets };
-        if check_plan(&plan).is_err() || !store.add_plan(plan.clone()) {
-            return graph_error(ctx, StatusCode::INTERNAL_SERVER_ERROR, "generalException", "The plan could not be created.");
-        }
-        ack = app.journal.as_ref().map(|j| j.append(journal::plan_line(&plan)));
+    let id = app.ids.planner_id();
+    let buckets = bucket_names.into_iter().map(|name| Bucket { id: app.ids.planner_id(), name }).collect();
+    let plan = Plan { id, title, buckets };
+    if check_plan(&plan).is_err() {
+        return graph_error(ctx, StatusCode::INTERNAL_SERVER_ERROR, "generalException", "The plan could not be created.");
     }
-    if let Some(ack) = ack {
-        if let Err(e) = journal::wait(ack).await {
-            return graph_error(ctx, StatusCode::INTERNAL_SERVER_ERROR, "generalException", &format!("The plan could not be stored durably: {e}"));
-        }
+    if let Err(e) = app.store.write(Write::Plan(plan.clone())).await {
+        return refusal_response(ctx, e, None);
     }
     json_response(StatusCode::CREATED, serde_json::to_string(&plan).unwrap_or_default())
 }

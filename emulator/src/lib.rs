@@ -9,7 +9,6 @@
 mod app;
 mod cli;
 mod faults;
-mod journal;
 mod statics;
 mod store;
 mod tasks;
@@ -26,8 +25,7 @@ use axum::serve::ListenerExt;
 use axum::Router;
 
 use crate::app::App;
-use crate::journal::Journal;
-use crate::store::Seed;
+use crate::store::{Seed, Store};
 
 /// Reads the seed: `--seed FILE` or the built-in one.
 fn load_seed(cfg: &Config) -> Result<Seed, String> {
@@ -45,24 +43,17 @@ fn load_seed(cfg: &Config) -> Result<Seed, String> {
 /// Runs the emulator until Ctrl-C or SIGTERM.
 pub async fn run(cfg: Config) -> Result<(), String> {
     let seed = load_seed(&cfg)?;
-    let journal = match &cfg.data {
-        Some(path) => {
-            let (journal, entries, report) = Journal::open(path).map_err(|e| format!("cannot open the journal {}: {e}", path.display()))?;
-            if report.truncated_bytes > 0 {
-                eprintln!("graph emulator: journal {}: ignored a torn or corrupt tail of {} bytes (truncated)", path.display(), report.truncated_bytes);
-            }
-            if report.skipped > 0 {
-                eprintln!("graph emulator: journal {}: skipped {} corrupt records", path.display(), report.skipped);
-            }
-            Some((journal, entries))
+    let (store, report) = Store::open(cfg.data.as_deref(), &seed)?;
+    if report.torn_wal_bytes > 0 {
+        if let Some(path) = &cfg.data {
+            eprintln!("graph emulator: journal {}: ignored a torn or corrupt tail of {} bytes in its write-ahead log", path.display(), report.torn_wal_bytes);
         }
-        None => None,
-    };
+    }
     let listener =
         tokio::net::TcpListener::bind((cfg.host.as_str(), cfg.port)).await.map_err(|e| format!("cannot listen on {}:{}: {e}", cfg.host, cfg.port))?;
     let local: SocketAddr = listener.local_addr().map_err(|e| e.to_string())?;
     let port_file = cfg.port_file.clone();
-    let app = Arc::new(App::new(cfg, seed, journal, local));
+    let app = Arc::new(App::new(cfg, store, local));
     if let Some(path) = port_file {
         let tmp = path.with_extension("tmp");
         std::fs::write(&tmp, local.port().to_string())
@@ -87,6 +78,7 @@ pub async fn run(cfg: Config) -> Result<(), String> {
         // Connections that stay open do not hold the stop up for long.
         () = async { stop.notified().await; tokio::time::sleep(Duration::from_secs(5)).await } => {}
     }
+    app.store.close();
     eprintln!("graph emulator stopped");
     Ok(())
 }

@@ -1,4 +1,4 @@
-//! Small helpers the emulator needs and the core does not offer: randomness, ids, base64, CRC-32,
+//! Small helpers the emulator needs and the core does not offer: randomness, ids, base64,
 //! HTTP dates and percent-decoding. None of them is a Graph rule.
 
 use std::collections::hash_map::RandomState;
@@ -177,27 +177,6 @@ pub(crate) fn base64url_decode(text: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// CRC-32 (IEEE), for the journal's record checksums.
-pub(crate) fn crc32(data: &[u8]) -> u32 {
-    static TABLE: std::sync::OnceLock<[u32; 256]> = std::sync::OnceLock::new();
-    let table = TABLE.get_or_init(|| {
-        let mut t = [0u32; 256];
-        for (i, slot) in t.iter_mut().enumerate() {
-            let mut c = i as u32;
-            for _ in 0..8 {
-                c = if c & 1 != 0 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 };
-            }
-            *slot = c;
-        }
-        t
-    });
-    let mut crc = !0u32;
-    for &b in data {
-        crc = table[((crc ^ u32::from(b)) & 0xff) as usize] ^ (crc >> 8);
-    }
-    !crc
-}
-
 /// Percent-decodes `text` once; `None` when an escape is malformed or the result is not UTF-8.
 /// `+` stays `+` (paths); pass `plus_as_space` for query strings.
 pub(crate) fn percent_decode(text: &str, plus_as_space: bool) -> Option<String> {
@@ -286,11 +265,6 @@ mod tests {
         assert_eq!(base64url_decode("JzEtVGFzayAgQEBAQEBAQEBAQEBAQEBAWCc").unwrap(), b"'1-Task  @@@@@@@@@@@@@@@X'");
         assert_eq!(base64url_decode("eyJvaWQiOiJ4In0").unwrap(), br#"{"oid":"x"}"#);
         assert!(base64url_decode("a.b").is_none());
-    }
-
-    #[test]
-    fn crc() {
-        assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
     }
 
     #[test]
