@@ -1,11 +1,22 @@
-//! Scripted faults (`POST /_emulator/faults`) and random ones (`--chaos-rate`).
+//! Faults, in one place: what a fault is (scripted by `POST /_emulator/faults` or drawn by
+//! `--chaos-rate`), which write takes one, what it answers, and the Retry-After it leaves behind.
 
 use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
 
+use axum::body::Body;
+use axum::http::header::{HeaderName, HeaderValue};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::util::SeededRng;
+use graph_tasks::retry::parse_retry_after;
+
+use crate::error::{GraphError, RawBody};
+use crate::state::{lock, App, Ctx};
+use crate::util::{format_seconds, now_millis, SeededRng};
 
 /// One queued fault. Field names are the control endpoint's JSON names.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -170,6 +181,114 @@ impl Chaos {
         }
         Some(fault)
     }
+}
+
+/// Retry-After enforcement, keyed by `client-request-id`: a retry of one logical request keeps its
+/// id, while every request of every client may share one token. A write sent again before its
+/// Retry-After is up gets 429 with the time that is left, and counts as an early retry.
+pub(crate) fn refuse_early_retry(app: &App, ctx: &Ctx) -> Result<(), GraphError> {
+    let Some(id) = &ctx.sent_client_request_id else { return Ok(()) };
+    let now = Instant::now();
+    let remaining = {
+        let mut throttled = lock(&app.throttled);
+        match throttled.get(id) {
+            Some(&until) if until > now => Some(until - now),
+            Some(_) => {
+                throttled.remove(id);
+                None
+            }
+            None => None,
+        }
+    };
+    let Some(remaining) = remaining else { return Ok(()) };
+    lock(&app.stats).early_retries += 1;
+    let millis = remaining.as_micros().div_ceil(1000).max(1) as u64;
+    Err(GraphError::too_many_requests().with_header("retry-after", &format_seconds(millis)))
+}
+
+/// The fault this write takes: the first queued one that matches it, else chaos's draw.
+pub(crate) fn take(app: &App, ctx: &Ctx) -> Option<Fault> {
+    let queued = {
+        let mut queue = lock(&app.faults);
+        let sent = ctx.sent_client_request_id.as_deref();
+        queue.iter().position(|f| f.matches(sent)).and_then(|i| queue.remove(i))
+    };
+    queued.or_else(|| app.chaos.as_ref().and_then(|c| lock(c).draw()))
+}
+
+/// Sleeps the fault's `delayMs`.
+pub(crate) async fn delay(fault: &Fault) {
+    if let Some(ms) = fault.delay_ms {
+        tokio::time::sleep(Duration::from_millis(ms)).await;
+    }
+}
+
+/// The answer for `fault`; `created` is the real 201 when the write was processed first. A 429 or
+/// 503 with Retry-After starts the wait for the request's `client-request-id`.
+pub(crate) fn answer(app: &App, ctx: &Ctx, fault: &Fault, created: Option<Response>) -> Response {
+    if matches!(fault.status, 429 | 503) {
+        if let (Some(id), Some(ra)) = (&ctx.sent_client_request_id, fault.retry_after_text()) {
+            if let Some(ms) = parse_retry_after(&ra, now_millis()) {
+                let mut throttled = lock(&app.throttled);
+                if throttled.len() > 100_000 {
+                    let now = Instant::now();
+                    throttled.retain(|_, until| *until > now);
+                }
+                throttled.insert(id.clone(), Instant::now() + Duration::from_millis(ms));
+            }
+        }
+    }
+    response(fault, created)
+}
+
+fn response(fault: &Fault, created: Option<Response>) -> Response {
+    let status = StatusCode::from_u16(fault.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut resp = match (&fault.body, created) {
+        (Some(body), _) => {
+            let mut r = (status, body.clone()).into_response();
+            r.headers_mut().insert("content-type", HeaderValue::from_static("application/json"));
+            r.extensions_mut().insert(RawBody);
+            r
+        }
+        // A 2xx after the commit without a body of its own: the real resource with another status.
+        (None, Some(mut created)) if status.is_success() => {
+            *created.status_mut() = status;
+            created
+        }
+        (None, _) if status.is_success() || status.is_redirection() => status.into_response(),
+        (None, _) => GraphError::for_status(status).into_response(),
+    };
+    if let Some(ct) = fault.content_type.as_deref().and_then(|ct| HeaderValue::from_str(ct).ok()) {
+        resp.headers_mut().insert("content-type", ct);
+    }
+    if let Some(ra) = fault.retry_after_text().and_then(|ra| HeaderValue::from_str(&ra).ok()) {
+        resp.headers_mut().insert("retry-after", ra);
+    }
+    for (name, value) in fault.headers.iter().flatten() {
+        if let (Ok(n), Ok(v)) = (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
+            resp.headers_mut().insert(n, v);
+        }
+    }
+    if fault.break_body {
+        // The head and a first chunk go out, then the stream fails and hyper resets the connection. The
+        // pause lets hyper flush the head first: a connection that dies before any response byte looks
+        // like a stale keep-alive socket, which browsers silently re-send.
+        let chunks = futures_util::stream::unfold(0u8, |step| async move {
+            match step {
+                0 => Some((Ok(Bytes::from_static(b"{\"id\":")), 1)),
+                1 => {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    Some((Err(std::io::Error::other("fault: breakBody")), 2))
+                }
+                _ => None,
+            }
+        });
+        resp.headers_mut().remove("content-length");
+        resp.extensions_mut().remove::<GraphError>();
+        resp.extensions_mut().insert(RawBody);
+        *resp.body_mut() = Body::from_stream(chunks);
+    }
+    resp
 }
 
 #[cfg(test)]

@@ -2,13 +2,24 @@
 //!
 //! A local Microsoft Graph Planner emulator (`graph-emulator`): `POST /planner/tasks` and the 2015
 //! beta task endpoints with Graph's responses and errors, validated by the `graph-tasks` core; fault
-//! injection, Retry-After enforcement, a durable journal, CORS and static files. See README.md.
+//! injection, Retry-After enforcement, a SQLite store, CORS and static files. See README.md.
+//!
+//! The library exposes what `main.rs` needs: the command line and [`run`].
 
 #![forbid(unsafe_code)]
 
-mod app;
+mod auth;
+mod body;
 mod cli;
+mod control;
+mod create;
+mod error;
 mod faults;
+mod legacy_tasks;
+mod planner_tasks;
+mod plans;
+mod router;
+mod state;
 mod statics;
 mod store;
 mod tasks;
@@ -21,11 +32,20 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::serve::ListenerExt;
-use axum::Router;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
+use tower::ServiceExt;
 
-use crate::app::App;
+use crate::state::App;
 use crate::store::{Seed, Store};
+
+/// How long a client may take to send a request's head, and how long a kept-alive connection may
+/// sit idle before its next request: slow or stalled clients are closed rather than held.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(20);
+/// How long a clean stop waits for open connections.
+const STOP_GRACE: Duration = Duration::from_secs(5);
 
 /// Reads the seed: `--seed FILE` or the built-in one.
 fn load_seed(cfg: &Config) -> Result<Seed, String> {
@@ -44,10 +64,8 @@ fn load_seed(cfg: &Config) -> Result<Seed, String> {
 pub async fn run(cfg: Config) -> Result<(), String> {
     let seed = load_seed(&cfg)?;
     let (store, report) = Store::open(cfg.data.as_deref(), &seed)?;
-    if report.torn_wal_bytes > 0 {
-        if let Some(path) = &cfg.data {
-            eprintln!("graph emulator: journal {}: ignored a torn or corrupt tail of {} bytes in its write-ahead log", path.display(), report.torn_wal_bytes);
-        }
+    if let (true, Some(path)) = (report.torn_wal_bytes > 0, &cfg.data) {
+        eprintln!("graph emulator: journal {}: ignored a torn or corrupt tail of {} bytes in its write-ahead log", path.display(), report.torn_wal_bytes);
     }
     let listener =
         tokio::net::TcpListener::bind((cfg.host.as_str(), cfg.port)).await.map_err(|e| format!("cannot listen on {}:{}: {e}", cfg.host, cfg.port))?;
@@ -60,24 +78,33 @@ pub async fn run(cfg: Config) -> Result<(), String> {
             .and_then(|()| std::fs::rename(&tmp, &path))
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
-    let router = Router::new().fallback(app::handle).with_state(app.clone());
-    let listener = listener.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
+    let service = router::service(app.clone());
     println!("graph emulator listening on http://{local}/");
     let _ = std::io::stdout().flush();
 
-    let stop = Arc::new(tokio::sync::Notify::new());
-    let stopped = stop.clone();
-    let server = axum::serve(listener, router).with_graceful_shutdown(async move {
-        shutdown_signal().await;
-        stopped.notify_waiters();
-    });
-    tokio::select! {
-        r = server => r.map_err(|e| e.to_string())?,
-        // Connections that stay open do not hold the stop up for long.
-        () = async { stop.notified().await; tokio::time::sleep(Duration::from_secs(5)).await } => {}
+    let mut builder = http1::Builder::new();
+    builder.timer(TokioTimer::new()).header_read_timeout(HEADER_TIMEOUT).keep_alive(true);
+    let graceful = GracefulShutdown::new();
+    let stop = shutdown_signal();
+    tokio::pin!(stop);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let Ok((tcp, _)) = accepted else { continue };
+                let _ = tcp.set_nodelay(true);
+                let svc = service.clone().map_request(|req: hyper::Request<hyper::body::Incoming>| req.map(axum::body::Body::new));
+                let conn = builder.serve_connection(TokioIo::new(tcp), TowerToHyperService::new(svc));
+                let conn = graceful.watch(conn);
+                tokio::spawn(async move {
+                    let _ = conn.await;
+                });
+            }
+            () = &mut stop => break,
+        }
     }
+    drop(listener);
+    // Connections that stay open do not hold the stop up for long.
+    let _ = tokio::time::timeout(STOP_GRACE, graceful.shutdown()).await;
     app.store.close();
     eprintln!("graph emulator stopped");
     Ok(())

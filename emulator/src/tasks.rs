@@ -7,27 +7,10 @@
 use serde_json::{Map, Value};
 
 use graph_tasks::json::as_integer;
-use graph_tasks::model::{Identity, IdentitySet, LegacyTask, PlannerAppliedCategories, PlannerAssignment, PlannerAssignments, PlannerPreviewType, PlannerTask};
+use graph_tasks::model::{LegacyTask, PlannerAppliedCategories, PlannerAssignment, PlannerAssignments, PlannerPreviewType, PlannerTask};
 use graph_tasks::schema::ASSIGNMENT_ODATA_TYPE;
 
-/// The caller, from the bearer token.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Caller {
-    /// The user id (`oid` of a JWT, else the default user).
-    pub(crate) id: String,
-    /// The display name (`name` of a JWT, else the seed's name for the user).
-    pub(crate) display_name: Option<String>,
-}
-
-impl Caller {
-    /// The caller as an identitySet: `{"user":{"displayName":..,"id":..}}`.
-    pub(crate) fn identity_set(&self) -> IdentitySet {
-        IdentitySet {
-            user: Some(Identity { id: Some(self.id.clone()), display_name: self.display_name.clone(), ..Identity::default() }),
-            ..IdentitySet::default()
-        }
-    }
-}
+use crate::auth::Caller;
 
 /// The number of assignees a create asks for.
 pub(crate) fn assignee_count(body: &Value) -> usize {
