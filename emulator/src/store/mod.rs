@@ -1,10 +1,10 @@
 //! The store: users, plans, buckets and tasks in SQLite (rusqlite, SQLite compiled in).
 //!
-//! Without `--data` the database is in memory and one connection behind a mutex does everything.
-//! With `--data FILE` it is a file in WAL mode with `synchronous=FULL`: one writer thread owns the
-//! write connection and commits every write that is waiting in one transaction (group commit), and
-//! answers each write only after that commit; reads use a second connection, which WAL lets run
-//! beside the writer and which sees committed data only.
+//! One writer thread commits every write that is waiting in one transaction (group commit) and
+//! answers each write only after that commit. Without `--data` the database is in memory, and reads
+//! use the writer's connection between its transactions. With `--data FILE` it is a file in WAL mode
+//! with `synchronous=FULL`, and reads use a second connection, which WAL lets run beside the writer
+//! and which sees committed data only.
 //!
 //! The writer checks a create against the plan it goes into (the plan exists, the bucket is the
 //! plan's, the plan's limits) inside the same transaction as the insert, from counters it keeps in
@@ -15,7 +15,7 @@ mod seed;
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{mpsc, Mutex, MutexGuard};
+use std::sync::{mpsc, Arc, Mutex, MutexGuard};
 
 use rusqlite::{params, Connection, OptionalExtension};
 use tokio::sync::oneshot;
@@ -99,14 +99,18 @@ enum Job {
     Close(mpsc::Sender<()>),
 }
 
-enum Backend {
-    Memory(Mutex<Engine>),
-    File { writer: mpsc::Sender<Job>, reader: Mutex<Connection> },
+/// Where reads go.
+enum Reads {
+    /// In memory: the writer's own connection, between its transactions.
+    Shared(Arc<Mutex<Engine>>),
+    /// A file: a connection of their own, which WAL lets read beside the writer.
+    Own(Mutex<Connection>),
 }
 
 /// All data, and the way to change it.
 pub(crate) struct Store {
-    backend: Backend,
+    writer: mpsc::Sender<Job>,
+    reads: Reads,
     /// Display names by user id (the seed's users; they do not change at run time).
     user_names: HashMap<String, String>,
 }
@@ -139,53 +143,47 @@ impl Store {
     pub(crate) fn open(data: Option<&Path>, seed: &Seed) -> Result<(Store, OpenReport), String> {
         let user_names = seed.users.iter().map(|u| (u.id.clone(), u.display_name.clone())).collect();
         let mut report = OpenReport::default();
-        let backend = match data {
+        let (engine, reads) = match data {
             None => {
                 let conn = Connection::open_in_memory().map_err(|e| e.to_string())?;
                 open::init(&conn).map_err(|e| e.to_string())?;
-                Backend::Memory(Mutex::new(Engine::new(conn, seed).map_err(|e| e.to_string())?))
+                let engine = Arc::new(Mutex::new(Engine::new(conn, seed).map_err(|e| e.to_string())?));
+                (engine.clone(), Reads::Shared(engine))
             }
             Some(path) => {
                 open::check_file(path)?;
                 report.torn_wal_bytes = open::torn_wal_tail(path);
                 let conn = open::open_file(path)?;
                 let engine = Engine::new(conn, seed).map_err(|e| format!("cannot read the journal {}: {e}", path.display()))?;
-                let reader = open::open_reader(path)?;
-                let (writer, jobs) = mpsc::channel();
-                std::thread::Builder::new().name("store-writer".into()).spawn(move || engine.serve(jobs)).map_err(|e| e.to_string())?;
-                Backend::File { writer, reader: Mutex::new(reader) }
+                (Arc::new(Mutex::new(engine)), Reads::Own(Mutex::new(open::open_reader(path)?)))
             }
         };
-        Ok((Store { backend, user_names }, report))
+        // Even in memory one thread writes, so that concurrent creates share a transaction.
+        let (writer, jobs) = mpsc::channel();
+        std::thread::Builder::new().name("store-writer".into()).spawn(move || serve(&engine, jobs)).map_err(|e| e.to_string())?;
+        Ok((Store { writer, reads, user_names }, report))
     }
 
     /// Stores `write`; returns once it is committed (on disk with `--data`), or why it was not.
     pub(crate) async fn write(&self, write: Write) -> Result<(), Refusal> {
-        match &self.backend {
-            Backend::Memory(engine) => lock(engine).run(vec![write]).pop().unwrap_or(Err(Refusal::Storage("no result".into()))),
-            Backend::File { writer, .. } => {
-                let (done, result) = oneshot::channel();
-                writer.send(Job::Write(write, done)).map_err(|_| Refusal::Storage("the store's writer has stopped".into()))?;
-                result.await.unwrap_or_else(|_| Err(Refusal::Storage("the store's writer has stopped".into())))
-            }
-        }
+        let (done, result) = oneshot::channel();
+        self.writer.send(Job::Write(write, done)).map_err(|_| Refusal::Storage("the store's writer has stopped".into()))?;
+        result.await.unwrap_or_else(|_| Err(Refusal::Storage("the store's writer has stopped".into())))
     }
 
     /// At a clean stop: moves everything from the write-ahead log into the file (which alone then
     /// holds the data) and stops the writer. Writes after this fail.
     pub(crate) fn close(&self) {
-        if let Backend::File { writer, .. } = &self.backend {
-            let (done, finished) = mpsc::channel();
-            if writer.send(Job::Close(done)).is_ok() {
-                let _ = finished.recv();
-            }
+        let (done, finished) = mpsc::channel();
+        if self.writer.send(Job::Close(done)).is_ok() {
+            let _ = finished.recv();
         }
     }
 
     fn read<T>(&self, query: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T, String> {
-        match &self.backend {
-            Backend::Memory(engine) => query(&lock(engine).conn),
-            Backend::File { reader, .. } => query(&lock(reader)),
+        match &self.reads {
+            Reads::Shared(engine) => query(&lock(engine).conn),
+            Reads::Own(reader) => query(&lock(reader)),
         }
         .map_err(|e| format!("the store could not be read: {e}"))
     }
@@ -289,36 +287,6 @@ impl Engine {
         Ok(())
     }
 
-    /// The writer thread: takes every job that is waiting, commits them together, answers each.
-    fn serve(mut self, jobs: mpsc::Receiver<Job>) {
-        let mut closing = None;
-        while let Ok(first) = jobs.recv() {
-            let mut group = Vec::new();
-            let mut next = Some(first);
-            while let Some(job) = next.take() {
-                match job {
-                    Job::Write(write, done) => group.push((write, done)),
-                    Job::Close(done) => closing = Some(done),
-                }
-                if group.len() < MAX_GROUP && closing.is_none() {
-                    next = jobs.try_recv().ok();
-                }
-            }
-            let (writes, answers): (Vec<Write>, Vec<_>) = group.into_iter().unzip();
-            if !writes.is_empty() {
-                for (answer, result) in answers.into_iter().zip(self.run(writes)) {
-                    let _ = answer.send(result);
-                }
-            }
-            if let Some(done) = closing.take() {
-                let _ = self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
-                drop(self);
-                let _ = done.send(());
-                return;
-            }
-        }
-    }
-
     /// Applies `writes` in one transaction; one result each. When the transaction fails, none of
     /// them is stored and all of them get `Storage`.
     fn run(&mut self, writes: Vec<Write>) -> Vec<Result<(), Refusal>> {
@@ -404,6 +372,35 @@ impl Engine {
         )?;
         self.load()?;
         Ok(Ok(()))
+    }
+}
+
+/// The writer thread: takes every job that is waiting, commits them together, answers each.
+fn serve(engine: &Mutex<Engine>, jobs: mpsc::Receiver<Job>) {
+    let mut closing = None;
+    while let Ok(first) = jobs.recv() {
+        let mut group = Vec::new();
+        let mut next = Some(first);
+        while let Some(job) = next.take() {
+            match job {
+                Job::Write(write, done) => group.push((write, done)),
+                Job::Close(done) => closing = Some(done),
+            }
+            if group.len() < MAX_GROUP && closing.is_none() {
+                next = jobs.try_recv().ok();
+            }
+        }
+        let (writes, answers): (Vec<Write>, Vec<_>) = group.into_iter().unzip();
+        if !writes.is_empty() {
+            for (answer, result) in answers.into_iter().zip(lock(engine).run(writes)) {
+                let _ = answer.send(result);
+            }
+        }
+        if let Some(done) = closing.take() {
+            let _ = lock(engine).conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
+            let _ = done.send(());
+            return;
+        }
     }
 }
 
