@@ -96,6 +96,121 @@ export interface PlannerAssignment {
   orderHint?: string | null;
 }
 
+// ─── plannerTaskDetails (set after the create) ─────────────────────────────────────────────────────
+
+/** The reference types the docs list (`plannerExternalReference.type`); the only values a create may send. */
+export type PlannerExternalReferenceType = "PowerPoint" | "Word" | "Excel" | "Other";
+
+/** A checklist item in the short form: its title, or the title and whether it is checked. */
+export type PlannerChecklistItemShort = string | { title: string; isChecked?: boolean };
+
+/** A checklist item in the raw Graph form (`plannerChecklistItem`), the value of a GUID key. */
+export interface PlannerChecklistItemInput {
+  /** The item type; the client sends it whether given or not. */
+  "@odata.type"?: "microsoft.graph.plannerChecklistItem" | "#microsoft.graph.plannerChecklistItem";
+  /** The text of the item; not blank. */
+  title: string;
+  /** Whether the item is checked. */
+  isChecked?: boolean;
+  /** The item's place in the checklist (characters 32–126); the service picks one when left out. */
+  orderHint?: string;
+}
+
+/** The raw Graph form of a checklist (`plannerChecklistItems`): item id (a GUID) → item. At most 20. */
+export type PlannerChecklistItemsInput = Record<string, PlannerChecklistItemInput>;
+
+/** A reference in the short form; the client encodes the URL into the key the service requires. */
+export interface PlannerExternalReferenceShort {
+  /** An absolute http:// or https:// URL. */
+  url: string;
+  /** A name for the reference. */
+  alias?: string;
+  /** What the reference is. */
+  type?: PlannerExternalReferenceType;
+}
+
+/** A reference in the raw Graph form (`plannerExternalReference`), the value of an encoded-URL key. */
+export interface PlannerExternalReferenceInput {
+  /** The reference type; the client sends it whether given or not. */
+  "@odata.type"?: "microsoft.graph.plannerExternalReference" | "#microsoft.graph.plannerExternalReference";
+  /** A name for the reference. */
+  alias?: string;
+  /** What the reference is. */
+  type?: PlannerExternalReferenceType;
+  /** The reference's place among the previews (characters 32–126). */
+  previewPriority?: string;
+}
+
+/**
+ * The raw Graph form of references (`plannerExternalReferences`): the URL with `%` `.` `:` `@` `#`
+ * percent-encoded (`https%3A//contoso%2Ecom/a`) → reference. At most 10.
+ */
+export type PlannerExternalReferencesInput = Record<string, PlannerExternalReferenceInput>;
+
+/**
+ * The details of a task to create: description, checklist, references and preview. createTask creates the
+ * task, then sets these with a PATCH of the task's details; if that fails, it rejects with a GraphError
+ * whose `step` is `"details"` and whose `task` is the created task.
+ */
+export interface PlannerTaskDetailsInput {
+  /** The description of the task. */
+  description?: string;
+  /** What the task's card shows. */
+  previewType?: KnownPlannerPreviewType;
+  /** At most 20 items: titles or `{ title, isChecked }` in the order to show (each gets a fresh id), or the raw Graph form. */
+  checklist?: PlannerChecklistItemShort[] | PlannerChecklistItemsInput;
+  /** At most 10 references: `{ url, alias, type }` in preview order, or the raw Graph form. */
+  references?: PlannerExternalReferenceShort[] | PlannerExternalReferencesInput;
+}
+
+/** A checklist item as the service holds it (`plannerChecklistItem`). */
+export interface PlannerChecklistItem {
+  /** `#microsoft.graph.plannerChecklistItem`. */
+  "@odata.type"?: string;
+  /** The text of the item. */
+  title?: string | null;
+  /** Whether the item is checked. */
+  isChecked?: boolean | null;
+  /** The item's place in the checklist; sort by it, ordinally. */
+  orderHint?: string | null;
+  /** Who last changed the item. */
+  readonly lastModifiedBy?: IdentitySet | null;
+  /** When the item last changed (ISO 8601). */
+  readonly lastModifiedDateTime?: string | null;
+}
+
+/** A reference as the service holds it (`plannerExternalReference`). */
+export interface PlannerExternalReference {
+  /** `#microsoft.graph.plannerExternalReference`. */
+  "@odata.type"?: string;
+  /** A name for the reference. */
+  alias?: string | null;
+  /** What the reference is; the service may return a value not documented today. */
+  type?: PlannerExternalReferenceType | (string & {}) | null;
+  /** The reference's place among the previews. */
+  previewPriority?: string | null;
+  /** Who last changed the reference. */
+  readonly lastModifiedBy?: IdentitySet | null;
+  /** When the reference last changed (ISO 8601). */
+  readonly lastModifiedDateTime?: string | null;
+}
+
+/** A task's details as the service holds them (`plannerTaskDetails`). */
+export interface PlannerTaskDetails {
+  /** The id of the details. */
+  readonly id?: string;
+  /** The details' own version tag (not the task's). */
+  readonly "@odata.etag"?: string | null;
+  /** The description of the task. */
+  description?: string | null;
+  /** What the task's card shows. */
+  previewType?: PlannerPreviewType | null;
+  /** The checklist: item id → item. */
+  checklist?: Record<string, PlannerChecklistItem> | null;
+  /** The references: encoded URL → reference. */
+  references?: Record<string, PlannerExternalReference> | null;
+}
+
 // ─── plannerTask (endpoint "planner", the default) ─────────────────────────────────────────────────
 
 /**
@@ -135,6 +250,8 @@ export interface PlannerTaskInput {
   isOnMyDay?: boolean | null;
   /** Beta: the recurrence (`plannerTaskRecurrence`), sent as given. */
   recurrence?: Record<string, unknown> | null;
+  /** Description, checklist, references and preview, set right after the create (not part of the create's body). */
+  details?: PlannerTaskDetailsInput;
 }
 
 /** A Planner task as the service created it (`plannerTask`, v1.0 plus the beta properties). */
@@ -207,6 +324,8 @@ export interface PlannerTask {
   recurrence?: Record<string, unknown> | null;
   /** Beta: what must be done to complete the task (flags such as `checklistCompletion`). */
   readonly specifiedCompletionRequirements?: string | null;
+  /** When createTask was given `details`: the details as the service holds them after the update. */
+  details?: PlannerTaskDetails;
 }
 
 // ─── The 2015 beta task (endpoints "me", "user", "createdByUser") ──────────────────────────────────
@@ -344,6 +463,9 @@ export type Endpoint = "planner" | "me" | "user" | "createdByUser";
  */
 export type GraphErrorKind = "http" | "network" | "aborted" | "timeout" | "validation" | "invalidResponse" | "config";
 
+/** This client's own codes, for failures that are not Graph's error body (the npm README says what each means). */
+export type ClientErrorCode = "invalidTask" | "missingToken" | "invalidToken" | "tokenProviderFailed" | "invalidOption" | "missingUserId" | "invalidUserId" | "unknownEndpoint" | "wrongEndpoint" | "insecureBaseUrl" | "invalidBaseUrl" | "invalidHeader" | "unserializableTask" | "brokenEnvironment" | "redirectRefused" | "timeout" | "aborted" | "networkError" | "unexpectedStatus" | "bodyNotJson" | "bodyTooLarge" | "notATask" | "errorBodyWithSuccess" | "wrongShape" | "noEtag" | "notDetails";
+
 /** One problem: a validation rule a property broke, or an entry of Graph's `error.details`. */
 export interface GraphProblem {
   /** The property path, e.g. `priority` or `assignments.<user id>.orderHint`. */
@@ -365,7 +487,16 @@ export interface GraphErrorFields {
   mayHaveBeenCreated: boolean;
   problems: GraphProblem[];
   body?: string;
+  /** `"create"` when left out. */
+  step?: GraphErrorStep;
+  task?: PlannerTask;
 }
+
+/**
+ * Which part of createTask failed: `"create"` for every failure before the task existed, `"details"` when
+ * the task was created but setting its details (description, checklist, references) failed.
+ */
+export type GraphErrorStep = "create" | "details";
 
 /** Every failure of createTask. Holds no secret: the bearer token is redacted everywhere. */
 export declare class GraphError extends Error {
@@ -375,8 +506,8 @@ export declare class GraphError extends Error {
   readonly kind: GraphErrorKind;
   /** The HTTP status, when a response arrived. */
   readonly status: number | undefined;
-  /** Graph's `error.code`, or this client's own code for local failures (`invalidTask`, `missingToken`, …). */
-  readonly code: string | undefined;
+  /** Graph's `error.code`, or this client's own code for local failures (a {@link ClientErrorCode}). */
+  readonly code: ClientErrorCode | (string & {}) | undefined;
   /** Graph's `error.innerError.code`. */
   readonly innerCode: string | undefined;
   /** The service's `request-id`. */
@@ -393,8 +524,12 @@ export declare class GraphError extends Error {
   readonly problems: GraphProblem[];
   /** The raw response body, when there was one. */
   readonly body: string | undefined;
+  /** `"details"` when the task exists but its details were not set; `"create"` otherwise. */
+  readonly step: GraphErrorStep;
+  /** With step `"details"`: the created task, as the create returned it. */
+  readonly task: PlannerTask | undefined;
   /** The fields above, for JSON logging. */
-  toJSON(): Pick<GraphError, "name" | "message" | "kind" | "status" | "code" | "innerCode" | "requestId" | "clientRequestId" | "date" | "retryAfterMs" | "mayHaveBeenCreated" | "problems" | "body">;
+  toJSON(): Pick<GraphError, "name" | "message" | "kind" | "status" | "code" | "innerCode" | "requestId" | "clientRequestId" | "date" | "retryAfterMs" | "mayHaveBeenCreated" | "problems" | "body" | "step" | "task">;
 }
 
 // ─── createTask ─────────────────────────────────────────────────────────────────────────────────────

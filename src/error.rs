@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::contract::ClientCode;
+
 /// What kind of failure an [`Error`] is; JS sees the same names in `GraphError.kind`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorKind {
@@ -32,6 +34,27 @@ impl ErrorKind {
             ErrorKind::Validation => "validation",
             ErrorKind::InvalidResponse => "invalidResponse",
             ErrorKind::Config => "config",
+        }
+    }
+}
+
+/// Which part of a `createTask` failed; JS sees the same names in `GraphError.step`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Step {
+    /// Everything up to and including the create: the task does not exist (unless
+    /// [`Error::may_have_been_created`] says it may).
+    #[default]
+    Create,
+    /// Setting the task's details after the create: the task exists, and [`Error::task`] holds it.
+    Details,
+}
+
+impl Step {
+    /// The name JS branches on.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Step::Create => "create",
+            Step::Details => "details",
         }
     }
 }
@@ -83,6 +106,11 @@ pub struct Error {
     pub problems: Vec<Problem>,
     /// The raw response body text, when there was one.
     pub body: Option<String>,
+    /// Which part of the call failed.
+    pub step: Step,
+    /// When the task was created but a later step failed: the created task, as the JSON text the
+    /// create answered with.
+    pub task: Option<String>,
 }
 
 impl Error {
@@ -101,16 +129,18 @@ impl Error {
             may_have_been_created: false,
             problems: Vec::new(),
             body: None,
+            step: Step::Create,
+            task: None,
         }
     }
 
     /// A `config` error with this client's own `code`.
-    pub fn config(code: &str, message: impl Into<String>) -> Self {
+    pub fn config(code: ClientCode, message: impl Into<String>) -> Self {
         Error::new(ErrorKind::Config, message).with_code(code)
     }
 
     /// An `invalidResponse` error with this client's own `code`.
-    pub fn invalid_response(code: &str, message: impl Into<String>) -> Self {
+    pub fn invalid_response(code: ClientCode, message: impl Into<String>) -> Self {
         Error::new(ErrorKind::InvalidResponse, message).with_code(code)
     }
 
@@ -125,14 +155,14 @@ impl Error {
             message.push_str(": ");
             message.push_str(&p.message);
         }
-        let mut e = Error::new(ErrorKind::Validation, message).with_code("invalidTask");
+        let mut e = Error::new(ErrorKind::Validation, message).with_code(ClientCode::InvalidTask);
         e.problems = problems;
         e
     }
 
-    /// Sets `code`.
-    pub fn with_code(mut self, code: &str) -> Self {
-        self.code = Some(code.to_owned());
+    /// Sets `code` to one of this client's own codes.
+    pub fn with_code(mut self, code: ClientCode) -> Self {
+        self.code = Some(code.as_str().to_owned());
         self
     }
 
@@ -147,6 +177,29 @@ impl Error {
     pub fn with_may_have_been_created(mut self, yes: bool) -> Self {
         self.may_have_been_created = yes;
         self
+    }
+}
+
+impl Error {
+    /// This error as the failure of the details step of a create that made `task_json` (the create's
+    /// answer) with id `task_id`: `step` becomes `details`, `task` holds the task, the message says the
+    /// task exists and what did not happen, and `mayHaveBeenCreated` is true, since it was.
+    pub fn in_details_step(mut self, task_json: impl Into<String>, task_id: &str) -> Self {
+        let mut message = String::from("The task ");
+        message.push_str(task_id);
+        message.push_str(" was created, but its details (description, checklist, references) were not set: ");
+        message.push_str(&self.message);
+        self.message = message;
+        self.step = Step::Details;
+        self.task = Some(task_json.into());
+        self.may_have_been_created = true;
+        self
+    }
+
+    /// The created task of a partial failure ([`Error::task`]), read into the Rust model; `None` when
+    /// the task was not created or its JSON does not fit the model.
+    pub fn created_task(&self) -> Option<crate::model::PlannerTask> {
+        serde_json::from_str(self.task.as_deref()?).ok()
     }
 }
 
@@ -180,6 +233,7 @@ impl Error {
             &mut self.client_request_id,
             &mut self.date,
             &mut self.body,
+            &mut self.task,
         ]
         .into_iter()
         .flatten()
@@ -207,6 +261,24 @@ mod tests {
         let all = format!("{e:?}");
         assert!(!all.contains("tok123"), "{all}");
         assert_eq!(e.body.as_deref(), Some("{\"echo\":\"Bearer [redacted]\"}"));
+    }
+
+    #[test]
+    fn a_failed_details_step_says_the_task_exists() {
+        let mut e = Error::new(ErrorKind::Http, "Too many checklist items");
+        e.status = Some(403);
+        assert_eq!(e.step, Step::Create);
+        let task = r#"{"id":"01gzSlKkIUSUl6DF_EilrmQAKDhh","title":"t"}"#;
+        let e = e.in_details_step(task, "01gzSlKkIUSUl6DF_EilrmQAKDhh");
+        assert_eq!(e.step.as_str(), "details");
+        assert_eq!(e.status, Some(403));
+        assert!(e.may_have_been_created);
+        assert_eq!(
+            e.message,
+            "The task 01gzSlKkIUSUl6DF_EilrmQAKDhh was created, but its details (description, checklist, references) were not set: Too many checklist items"
+        );
+        assert_eq!(e.created_task().and_then(|t| t.title).as_deref(), Some("t"));
+        assert_eq!(Error::new(ErrorKind::Http, "x").created_task(), None);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! From endpoint and options to the exact request: method, URL, headers and body.
 
+use crate::contract::ClientCode;
 use crate::error::Error;
 use crate::schema::Resource;
 
@@ -22,26 +23,6 @@ pub enum Endpoint {
 }
 
 impl Endpoint {
-    /// Reads the JS option names: `"planner"`, `"me"`, `"user"` (with `userId`), `"createdByUser"`.
-    pub fn from_name(name: Option<&str>, user_id: Option<&str>) -> Result<Endpoint, Error> {
-        match name.unwrap_or("planner") {
-            "planner" => Ok(Endpoint::Planner),
-            "me" => Ok(Endpoint::Me),
-            "createdByUser" => Ok(Endpoint::CreatedByUser),
-            "user" => match user_id {
-                // URL parsers collapse "." and ".." segments, encoded or not (WHATWG URL reads %2E as a
-                // dot), so such an id would post to another endpoint: refuse it.
-                Some("." | "..") => Err(Error::config("invalidUserId", "userId cannot be \".\" or \"..\"")),
-                Some(id) if !id.is_empty() => Ok(Endpoint::User(id.to_owned())),
-                _ => Err(Error::config("missingUserId", "endpoint \"user\" needs a non-empty userId")),
-            },
-            _ => Err(Error::config(
-                "unknownEndpoint",
-                "endpoint must be one of \"planner\", \"me\", \"user\", \"createdByUser\"",
-            )),
-        }
-    }
-
     /// The resource this endpoint creates.
     pub fn resource(&self) -> Resource {
         match self {
@@ -76,7 +57,7 @@ impl Endpoint {
 
 /// Appends `segment` percent-encoded so that it stays one path segment: everything but RFC 3986's
 /// unreserved characters is encoded, so `/`, `?`, `#`, `%` and non-ASCII cannot change the URL's shape.
-/// The segments `.` and `..` cannot be protected this way and are refused by [`Endpoint::from_name`].
+/// The segments `.` and `..` cannot be protected this way and are refused by [`crate::contract::endpoint_from_js`].
 pub fn push_path_segment(out: &mut String, segment: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for b in segment.bytes() {
@@ -101,20 +82,23 @@ pub fn checked_base_url(base: &str) -> Result<String, Error> {
         (false, rest)
     } else {
         return Err(Error::config(
-            "insecureBaseUrl",
+            ClientCode::InsecureBaseUrl,
             "baseUrl must be an absolute https:// URL (http:// only for a loopback emulator)",
         ));
     };
     let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
     if authority.is_empty() || authority.contains('@') {
-        return Err(Error::config("invalidBaseUrl", "baseUrl must name a host and carry no user name or password"));
+        return Err(Error::config(
+            ClientCode::InvalidBaseUrl,
+            "baseUrl must name a host and carry no user name or password",
+        ));
     }
     if rest.contains(['?', '#']) {
-        return Err(Error::config("invalidBaseUrl", "baseUrl must not carry a query or fragment"));
+        return Err(Error::config(ClientCode::InvalidBaseUrl, "baseUrl must not carry a query or fragment"));
     }
     if !scheme_ok && !is_loopback_authority(authority) {
         return Err(Error::config(
-            "insecureBaseUrl",
+            ClientCode::InsecureBaseUrl,
             "baseUrl must use https: a bearer token is only sent over plain http to a loopback emulator",
         ));
     }
@@ -151,10 +135,13 @@ fn is_port(text: &str) -> bool {
 /// Refuses a token that cannot be a bearer credential (empty, or one that would break the header).
 pub fn check_token(token: &str) -> Result<(), Error> {
     if token.trim().is_empty() {
-        return Err(Error::config("missingToken", "the access token is empty"));
+        return Err(Error::config(ClientCode::MissingToken, "the access token is empty"));
     }
     if !token.bytes().all(|b| (0x21..=0x7e).contains(&b)) {
-        return Err(Error::config("invalidToken", "the access token holds characters a bearer token cannot have"));
+        return Err(Error::config(
+            ClientCode::InvalidToken,
+            "the access token holds characters a bearer token cannot have",
+        ));
     }
     Ok(())
 }
@@ -164,7 +151,7 @@ pub fn check_header_value(name: &str, value: &str) -> Result<(), Error> {
     if value.is_empty() || !value.bytes().all(|b| (0x20..=0x7e).contains(&b)) {
         let mut m = String::from(name);
         m.push_str(" must be non-empty printable ASCII");
-        return Err(Error::config("invalidHeader", m));
+        return Err(Error::config(ClientCode::InvalidHeader, m));
     }
     Ok(())
 }
@@ -269,13 +256,13 @@ mod tests {
 
     #[test]
     fn endpoint_names() {
-        assert_eq!(Endpoint::from_name(None, None).unwrap(), Endpoint::Planner);
-        assert_eq!(Endpoint::from_name(Some("user"), Some("u")).unwrap(), Endpoint::User("u".into()));
-        assert_eq!(Endpoint::from_name(Some("user"), None).unwrap_err().kind, ErrorKind::Config);
-        assert_eq!(Endpoint::from_name(Some("user"), Some("")).unwrap_err().kind, ErrorKind::Config);
-        assert_eq!(Endpoint::from_name(Some("tasks"), None).unwrap_err().kind, ErrorKind::Config);
+        assert_eq!(crate::contract::endpoint_from_js(None, None).unwrap(), Endpoint::Planner);
+        assert_eq!(crate::contract::endpoint_from_js(Some("user"), Some("u")).unwrap(), Endpoint::User("u".into()));
+        assert_eq!(crate::contract::endpoint_from_js(Some("user"), None).unwrap_err().kind, ErrorKind::Config);
+        assert_eq!(crate::contract::endpoint_from_js(Some("user"), Some("")).unwrap_err().kind, ErrorKind::Config);
+        assert_eq!(crate::contract::endpoint_from_js(Some("tasks"), None).unwrap_err().kind, ErrorKind::Config);
         for dots in [".", ".."] {
-            let e = Endpoint::from_name(Some("user"), Some(dots)).unwrap_err();
+            let e = crate::contract::endpoint_from_js(Some("user"), Some(dots)).unwrap_err();
             assert_eq!(e.code.as_deref(), Some("invalidUserId"));
         }
     }

@@ -1,5 +1,6 @@
 //! From status, headers and body to a task or an [`Error`].
 
+use crate::contract::ClientCode;
 use crate::error::{Error, ErrorKind, Problem};
 use crate::json::{JsonKind, JsonView};
 use crate::retry::parse_retry_after;
@@ -60,12 +61,12 @@ pub fn read_create_response<V: JsonView>(
             ErrorKind::Http,
             "The service answered with a redirect, which is not followed: it could carry the bearer token to another origin",
         )
-        .with_code("redirectRefused");
+        .with_code(ClientCode::RedirectRefused);
         e.status = Some(status);
         e
     } else if (200..300).contains(&status) {
         let mut e = Error::invalid_response(
-            "unexpectedStatus",
+            ClientCode::UnexpectedStatus,
             "A create must answer 201 Created; the task may or may not exist",
         )
         .with_may_have_been_created(true);
@@ -91,19 +92,19 @@ pub fn read_create_response<V: JsonView>(
 pub fn check_created_task<V: JsonView>(parsed: Option<&V>, resource: Resource) -> Result<(), Error> {
     let Some(task) = parsed else {
         return Err(Error::invalid_response(
-            "bodyNotJson",
+            ClientCode::BodyNotJson,
             "The service answered 201 Created, but the body is not JSON",
         ));
     };
     if task.kind() != JsonKind::Object {
         return Err(Error::invalid_response(
-            "notATask",
+            ClientCode::NotATask,
             "The service answered 201 Created, but the body is not a JSON object",
         ));
     }
     if task.get("id").is_none() && task.get("error").is_some() {
         return Err(Error::invalid_response(
-            "errorBodyWithSuccess",
+            ClientCode::ErrorBodyWithSuccess,
             "The service answered 201 Created with an error body",
         ));
     }
@@ -111,7 +112,7 @@ pub fn check_created_task<V: JsonView>(parsed: Option<&V>, resource: Resource) -
         Some(id) if id.as_str().is_some_and(|s| !s.is_empty()) => {}
         _ => {
             return Err(Error::invalid_response(
-                "notATask",
+                ClientCode::NotATask,
                 "The service answered 201 Created, but the body has no task id",
             ))
         }
@@ -131,7 +132,7 @@ pub fn check_created_task<V: JsonView>(parsed: Option<&V>, resource: Resource) -
             m.push_str(&first.field);
             m.push(' ');
             m.push_str(&first.message);
-            let mut e = Error::invalid_response("wrongShape", m);
+            let mut e = Error::invalid_response(ClientCode::WrongShape, m);
             e.problems = problems;
             Err(e)
         }

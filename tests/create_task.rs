@@ -1,7 +1,7 @@
 //! The createTask suite: every behaviour of the JS face, against the real emulator over real HTTP.
 //!
 //! The same bodies run in Node (`wasm-pack test --node`) and in headless Chromium
-//! (`wasm-pack test --headless --chrome`); `.ci/test` starts the emulator on a free loopback port and
+//! (`wasm-pack test --headless --chrome`); `scripts/test` starts the emulator on a free loopback port and
 //! passes its URL at compile time as `GRAPH_EMULATOR_URL`. What the emulator received is read back
 //! from its request record, never trusted from the client.
 #![cfg(target_arch = "wasm32")]
@@ -24,7 +24,7 @@ fn emulator() -> &'static str {
     match option_env!("GRAPH_EMULATOR_URL") {
         Some(url) => url.trim_end_matches('/'),
         None => {
-            panic!("GRAPH_EMULATOR_URL was not set at compile time: run the suite through .ci/test")
+            panic!("GRAPH_EMULATOR_URL was not set at compile time: run the suite through scripts/test")
         }
     }
 }

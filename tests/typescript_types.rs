@@ -12,6 +12,7 @@
 
 use std::collections::BTreeSet;
 
+use graph_tasks::contract::{self, ClientCode};
 use graph_tasks::request::Endpoint;
 use graph_tasks::response::check_created_task;
 use graph_tasks::schema::{Access, FieldType, Resource, PREVIEW_TYPES};
@@ -145,11 +146,21 @@ fn names(props: &[Prop]) -> Vec<&str> {
     props.iter().map(|p| p.name.as_str()).collect()
 }
 
+/// `details`, the navigation property a Planner task is created with and returned with (set by a PATCH
+/// after the create, so not in the schema table): the last property of both interfaces.
+fn split_details(resource: Resource, mut declared: Vec<Prop>, ty: &str) -> Vec<Prop> {
+    if resource == Resource::PlannerTask {
+        let details = declared.pop().expect("properties");
+        assert_eq!(details, Prop { name: "details".into(), readonly: false, optional: true, ty: ty.into() });
+    }
+    declared
+}
+
 fn check_resource(resource: Resource, output: &str, input: &str, categories: &str) {
     let fields = resource.fields();
 
     // The created task: every property of the table, in the table's order.
-    let declared = props(&format!("export interface {output} {{"));
+    let declared = split_details(resource, props(&format!("export interface {output} {{")), "PlannerTaskDetails");
     let table: Vec<&str> = fields.iter().map(|f| f.name).collect();
     assert_eq!(
         names(&declared),
@@ -168,7 +179,7 @@ fn check_resource(resource: Resource, output: &str, input: &str, categories: &st
     }
 
     // The task to create: exactly the writable properties; the required ones without `?` or null.
-    let declared = props(&format!("export interface {input} {{"));
+    let declared = split_details(resource, props(&format!("export interface {input} {{")), "PlannerTaskDetailsInput");
     let writable: Vec<_> = fields.iter().filter(|f| f.access == Access::Writable).collect();
     assert_eq!(
         names(&declared),
@@ -241,6 +252,7 @@ fn error_kinds_match() {
     }
     let names: Vec<&str> = all.iter().map(|k| k.as_str()).collect();
     assert_eq!(literals("GraphErrorKind"), names);
+    assert_eq!(contract::ERROR_KINDS, all, "the contract lists every kind");
 }
 
 /// The string arguments of every call `prefix"…"` in `source`, whitespace ignored.
@@ -251,14 +263,15 @@ fn call_args(source: &str, prefix: &str) -> BTreeSet<String> {
 
 #[test]
 fn graph_error_fields_match_the_js_face() {
-    // The fields to_js_error sets on every GraphError.
-    let set = call_args(BINDINGS, "set(&fields,\"");
-    assert!(set.contains("kind") && set.contains("problems"), "cannot read to_js_error: {set:?}");
+    // The fields to_js_error sets on every GraphError: the contract's table.
+    let set: BTreeSet<String> = contract::graph_error_field_names().into_iter().map(str::to_owned).collect();
+    assert!(set.contains("kind") && set.contains("problems"), "the contract's fields: {set:?}");
+    assert!(BINDINGS.contains("graph_error_fields(&error)"), "to_js_error sets the contract's fields");
 
     let class = props("export declare class GraphError extends Error {");
     let mut declared: BTreeSet<String> = class.iter().map(|p| p.name.clone()).collect();
     assert!(declared.remove("name"), "GraphError declares its name");
-    assert_eq!(declared, set, "GraphError's fields must be the ones src/wasm/bindings.rs sets");
+    assert_eq!(declared, set, "GraphError's fields must be the ones src/contract.rs lists");
     for p in &class {
         assert!(p.readonly && !p.optional, "GraphError.{} is always present and read-only", p.name);
         let ty = match p.name.as_str() {
@@ -267,6 +280,9 @@ fn graph_error_fields_match_the_js_face() {
             "mayHaveBeenCreated" => "boolean",
             "problems" => "GraphProblem[]",
             "status" | "retryAfterMs" => "number | undefined",
+            "code" => "ClientErrorCode | (string & {}) | undefined",
+            "step" => "GraphErrorStep",
+            "task" => "PlannerTask | undefined",
             _ => "string | undefined",
         };
         assert_eq!(p.ty, ty, "GraphError.{}", p.name);
@@ -276,16 +292,13 @@ fn graph_error_fields_match_the_js_face() {
     assert_eq!(fields, set, "GraphErrorFields");
 
     // toJSON (graph_error.js) returns the fields, the name and the message; the d.ts says the same.
-    let to_json = GRAPH_ERROR_JS
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("const {"))
-        .and_then(|l| l.split('}').next())
-        .expect("graph_error.js destructures the fields in toJSON");
-    let js: BTreeSet<String> = to_json.split(',').map(|s| s.trim().to_owned()).collect();
+    assert!(
+        GRAPH_ERROR_JS.contains("return { name: this.name, message: this.message, ...this };"),
+        "graph_error.js toJSON"
+    );
     let mut expected = set.clone();
     expected.insert("name".into());
     expected.insert("message".into());
-    assert_eq!(js, expected, "graph_error.js toJSON");
     let picked =
         DTS.lines().find_map(|l| l.trim().strip_prefix("toJSON(): Pick<GraphError, ")).expect("toJSON in the d.ts");
     let picked: BTreeSet<String> =
@@ -295,12 +308,18 @@ fn graph_error_fields_match_the_js_face() {
 
 #[test]
 fn option_names_match_the_js_face() {
-    let read: BTreeSet<String> = ["string_option(options,\"", "option(options,\"", "number_option(options,\""]
-        .iter()
-        .flat_map(|prefix| call_args(BINDINGS, prefix))
-        .collect();
-    let retry = call_args(BINDINGS, "number_option(&retry,\"");
-    assert!(read.contains("accessToken") && read.contains("retry"), "cannot read read_options: {read:?}");
+    let read: BTreeSet<String> = contract::option::ALL.iter().map(|s| s.to_string()).collect();
+    let retry: BTreeSet<String> = contract::option::RETRY_ALL.iter().map(|s| s.to_string()).collect();
+    // The JS face reads options by the contract's names only, never by a literal of its own.
+    for prefix in
+        ["string_option(options,\"", "option(options,\"", "number_option(options,\"", "number_option(&retry,\""]
+    {
+        assert_eq!(
+            call_args(BINDINGS, prefix),
+            BTreeSet::new(),
+            "src/wasm/bindings.rs reads an option by a literal name"
+        );
+    }
 
     let section = DTS
         .split("// ─── Options")
@@ -323,7 +342,7 @@ fn option_names_match_the_js_face() {
         props("export interface RetryOptions {").into_iter().map(|p| p.name).collect();
     assert_eq!(retry_declared, retry, "RetryOptions");
     let declared: BTreeSet<String> = declared.difference(&retry_declared).cloned().collect();
-    assert_eq!(declared, read, "the options in index.d.ts must be the ones src/wasm/bindings.rs reads");
+    assert_eq!(declared, read, "the options in index.d.ts must be the ones src/contract.rs lists");
 }
 
 #[test]
@@ -331,12 +350,16 @@ fn endpoint_names_match() {
     let names = literals("Endpoint");
     assert_eq!(names, ["planner", "me", "user", "createdByUser"]);
     for name in &names {
-        let endpoint = Endpoint::from_name(Some(name), Some("u")).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let endpoint =
+            graph_tasks::contract::endpoint_from_js(Some(name), Some("u")).unwrap_or_else(|e| panic!("{name}: {e}"));
         let expected = if name == "planner" { Resource::PlannerTask } else { Resource::LegacyTask };
         assert_eq!(endpoint.resource(), expected, "{name}");
     }
-    assert!(Endpoint::from_name(None, None).unwrap() == Endpoint::Planner, "the default is planner");
-    assert!(Endpoint::from_name(Some("user"), None).is_err(), "user needs a userId");
+    assert!(
+        graph_tasks::contract::endpoint_from_js(None, None).unwrap() == Endpoint::Planner,
+        "the default is planner"
+    );
+    assert!(graph_tasks::contract::endpoint_from_js(Some("user"), None).is_err(), "user needs a userId");
     // The overloads: planner (or none) takes PlannerTaskOptions, the others LegacyTaskOptions.
     assert!(DTS.contains("| { endpoint?: undefined; userId?: undefined }"));
     assert!(DTS.contains("| { endpoint: \"planner\"; userId?: undefined }"));
@@ -352,4 +375,112 @@ fn endpoint_names_match() {
         "export function createTask(task: LegacyTaskInput, options: LegacyTaskOptions): Promise<LegacyTask>;"
     ));
     assert!(WEB_DTS.contains("export * from \"./index.js\";"));
+}
+
+// ─── The npm README and the client's own error codes ───────────────────────────────────────────────
+
+const NPM_README: &str = include_str!("../pkg-template/README.md");
+
+/// The backticked names in the first cell of each row of the README table under `## heading`.
+fn readme_table_names(heading: &str) -> BTreeSet<String> {
+    let section = NPM_README
+        .split(&format!("\n## {heading}\n"))
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .unwrap_or_else(|| panic!("the npm README has no section `## {heading}`"));
+    let mut names = BTreeSet::new();
+    for row in section.lines().filter(|l| l.starts_with("| `")) {
+        let first = row.split('|').nth(1).unwrap_or_default();
+        for (i, part) in first.split('`').enumerate() {
+            if i % 2 == 1 {
+                names.insert(part.to_owned());
+            }
+        }
+    }
+    names
+}
+
+/// The backticked names in the README's error table row of `field`, after the last `marker` of its
+/// meaning cell.
+fn readme_row_names(field: &str, marker: &str) -> BTreeSet<String> {
+    let prefix = format!("| `{field}` |");
+    let row = NPM_README.lines().find(|l| l.starts_with(&prefix)).unwrap_or_else(|| panic!("no README row `{field}`"));
+    let meaning = &row[prefix.len()..];
+    let meaning = meaning.rsplit(marker).next().unwrap_or_default();
+    meaning.split('`').enumerate().filter(|(i, _)| i % 2 == 1).map(|(_, p)| p.to_owned()).collect()
+}
+
+#[test]
+fn client_error_codes_match_the_dts_and_the_readme() {
+    let codes: Vec<&str> = ClientCode::ALL.iter().map(|c| c.as_str()).collect();
+    assert_eq!(literals("ClientErrorCode"), codes, "index.d.ts ClientErrorCode must list src/contract.rs's codes");
+    let documented = readme_row_names("code", "): ");
+    let codes: BTreeSet<String> = codes.into_iter().map(str::to_owned).collect();
+    assert_eq!(documented, codes, "the npm README's `code` row must list src/contract.rs's codes");
+}
+
+#[test]
+fn readme_tables_match_the_contract() {
+    let options: BTreeSet<String> = contract::option::ALL.iter().map(|s| s.to_string()).collect();
+    assert_eq!(readme_table_names("Options"), options, "the npm README's option table");
+    let mut fields: BTreeSet<String> = contract::graph_error_field_names().into_iter().map(str::to_owned).collect();
+    fields.insert("message".into());
+    assert_eq!(readme_table_names("Errors"), fields, "the npm README's GraphError field table");
+    let kinds: BTreeSet<String> = contract::ERROR_KINDS.iter().map(|k| format!("\"{}\"", k.as_str())).collect();
+    let documented: BTreeSet<String> =
+        readme_row_names("kind", "\0").into_iter().filter(|n| n.starts_with('"')).collect();
+    assert_eq!(documented, kinds, "the npm README's `kind` row");
+}
+
+// ─── Task details ──────────────────────────────────────────────────────────────────────────────────
+
+#[test]
+fn details_types_match_the_core() {
+    use graph_tasks::details::{validate_details, REFERENCE_TYPES};
+
+    assert_eq!(literals("PlannerExternalReferenceType"), REFERENCE_TYPES);
+    assert_eq!(literals("GraphErrorStep"), ["create", "details"]);
+    let accepts = |details: serde_json::Value| {
+        let mut problems = Vec::new();
+        validate_details(&&details, &mut problems).is_some() && problems.is_empty()
+    };
+    // Every member each input interface declares is one the validator accepts, with a value of its type;
+    // a member it does not declare is refused.
+    let input = props("export interface PlannerTaskDetailsInput {");
+    assert_eq!(names(&input), ["description", "previewType", "checklist", "references"]);
+    assert!(accepts(json!({ "description": "d", "previewType": "checklist", "checklist": ["a"], "references": [] })));
+    assert!(!accepts(json!({ "notes": "d" })));
+    let item = props("export interface PlannerChecklistItemInput {");
+    assert_eq!(names(&item), ["@odata.type", "title", "isChecked", "orderHint"]);
+    assert!(item.iter().all(|p| p.optional == (p.name != "title")), "title is the one required member");
+    let guid = "95e27074-6c4a-447a-aa24-9d718a0b86fa";
+    assert!(accepts(json!({ "checklist": { guid: {
+        "@odata.type": "#microsoft.graph.plannerChecklistItem", "title": "t", "isChecked": true, "orderHint": " !"
+    } } })));
+    assert!(!accepts(json!({ "checklist": { guid: { "isChecked": true } } })), "title is required");
+    let short = props("export interface PlannerExternalReferenceShort {");
+    assert_eq!(names(&short), ["url", "alias", "type"]);
+    assert!(accepts(json!({ "references": [{ "url": "https://x.com", "alias": "a", "type": "Word" }] })));
+    assert!(!accepts(json!({ "references": [{ "alias": "a" }] })), "url is required");
+    let reference = props("export interface PlannerExternalReferenceInput {");
+    assert_eq!(names(&reference), ["@odata.type", "alias", "type", "previewPriority"]);
+    assert!(accepts(json!({ "references": { "https%3A//x%2Ecom": {
+        "@odata.type": "microsoft.graph.plannerExternalReference", "alias": "a", "type": "Other", "previewPriority": " !"
+    } } })));
+    // The output interfaces declare what the Rust model declares.
+    let model = serde_json::to_value(graph_tasks::PlannerTaskDetails {
+        id: Some("i".into()),
+        odata_etag: Some("e".into()),
+        description: Some("d".into()),
+        preview_type: Some(graph_tasks::PlannerPreviewType::Automatic),
+        checklist: Some(Default::default()),
+        references: Some(Default::default()),
+        additional_properties: Default::default(),
+    })
+    .unwrap();
+    let model_names: Vec<&str> = model.as_object().unwrap().keys().map(String::as_str).collect();
+    let output = props("export interface PlannerTaskDetails {");
+    let mut declared = names(&output);
+    declared.sort_unstable();
+    assert_eq!(declared, model_names);
 }

@@ -23,7 +23,7 @@ const PKG = path.join(ROOT, "target", "bench", "pkg");
 const OUT = path.join(ROOT, "target", "bench");
 const EMULATOR = path.join(ROOT, "target", "release", "graph-emulator");
 const EMULATOR_BENCH = path.join(ROOT, "target", "release", "graph-emulator-bench");
-const TOOLS = createRequire(path.join(ROOT, ".ci", "tools", "package.json"));
+const TOOLS = createRequire(path.join(ROOT, "scripts", "tools", "package.json"));
 
 const SECTIONS = ["size", "node", "throughput", "chromium", "cold", "emulator"];
 const USAGE = `usage: bench/run [options]
@@ -42,7 +42,7 @@ const USAGE = `usage: bench/run [options]
   --no-chromium           same as --skip chromium
   --diagnose              also time graph-tasks/fetch variants and a no-network (stubbed fetch) run,
                           to show where graph-tasks' per-call overhead comes from
-  --rebuild               rebuild the npm package first (.ci/build-pkg), even if it exists
+  --rebuild               rebuild the npm package first (scripts/build-pkg), even if it exists
 
 Prints one table; writes target/bench/results.json and target/bench/results.md. Never fails on a time.`;
 

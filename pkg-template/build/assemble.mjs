@@ -1,5 +1,5 @@
 // Assembles the npm package from wasm-pack's `--target web` output and pkg-template/.
-// Called by .ci/build-pkg:   node assemble.mjs <wasm-pack out dir> <package dir> <version>
+// Called by scripts/build-pkg:   node assemble.mjs <wasm-pack out dir> <package dir> <version>
 //
 // The web glue is shipped once, as graph_tasks.js, with two edits: the snippet import points at
 // ./graph_error.js (the one GraphError class), and the default wasm URL is written

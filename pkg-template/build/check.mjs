@@ -1,5 +1,5 @@
 // Checks the assembled package before it is packed, and measures it.
-// Called by .ci/build-pkg:   node check.mjs <package dir> <tarball> <sizes.json> <bundle dir> <release|dev>
+// Called by scripts/build-pkg:   node check.mjs <package dir> <tarball> <sizes.json> <bundle dir> <release|dev>
 //
 // Fails when a file named by `files` or `exports` is missing, when node.cjs is not plain CommonJS, or
 // when an entry does not export createTask and the one GraphError class.

@@ -1,4 +1,4 @@
-// Source of node.cjs (bundled by .ci/build-pkg with esbuild into one CommonJS file, so that require()
+// Source of node.cjs (bundled by scripts/build-pkg with esbuild into one CommonJS file, so that require()
 // works on every Node >= 18 without loading any ES module).
 //
 // The wasm is read next to node.cjs and instantiated synchronously on the first createTask call;

@@ -9,8 +9,8 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
 
 use super::client::{create, CreateTaskOptions, TokenSource, DEFAULT_TIMEOUT_MS};
+use crate::contract::{graph_error_fields, option, ClientCode, FieldValue};
 use crate::error::{Error, ErrorKind};
-use crate::request::Endpoint;
 use crate::retry::RetryPolicy;
 
 #[wasm_bindgen(module = "/src/wasm/graph_error.js")]
@@ -35,7 +35,7 @@ fn invalid_option(name: &str, expected: &str) -> Error {
     m.push_str(name);
     m.push_str(" must be ");
     m.push_str(expected);
-    Error::config("invalidOption", m)
+    Error::config(ClientCode::InvalidOption, m)
 }
 
 /// Reads option `name`: `None` when absent or undefined.
@@ -62,37 +62,44 @@ fn number_option(options: &JsValue, name: &str, max: f64) -> Result<Option<f64>,
 
 fn read_options(options: &JsValue) -> Result<CreateTaskOptions, Error> {
     if !options.is_object() {
-        return Err(Error::config("missingToken", "createTask needs options with accessToken or getAccessToken"));
+        return Err(Error::config(
+            ClientCode::MissingToken,
+            "createTask needs options with accessToken or getAccessToken",
+        ));
     }
-    let token = match (string_option(options, "accessToken")?, option(options, "getAccessToken")) {
+    let token = match (string_option(options, option::ACCESS_TOKEN)?, option(options, option::GET_ACCESS_TOKEN)) {
         (Some(token), None) => TokenSource::Static(token),
         (None, Some(provider)) => {
-            let provider: Function = provider.dyn_into().map_err(|_| invalid_option("getAccessToken", "a function"))?;
+            let provider: Function =
+                provider.dyn_into().map_err(|_| invalid_option(option::GET_ACCESS_TOKEN, "a function"))?;
             TokenSource::Provider(Rc::new(move || {
                 let provider = provider.clone();
                 Box::pin(async move { call_token_provider(&provider).await })
             }))
         }
         (Some(_), Some(_)) => {
-            return Err(Error::config("invalidOption", "give accessToken or getAccessToken, not both"))
+            return Err(Error::config(ClientCode::InvalidOption, "give accessToken or getAccessToken, not both"))
         }
-        (None, None) => return Err(Error::config("missingToken", "createTask needs accessToken or getAccessToken")),
+        (None, None) => {
+            return Err(Error::config(ClientCode::MissingToken, "createTask needs accessToken or getAccessToken"))
+        }
     };
-    let endpoint = Endpoint::from_name(
-        string_option(options, "endpoint")?.as_deref(),
-        string_option(options, "userId")?.as_deref(),
+    let endpoint = crate::contract::endpoint_from_js(
+        string_option(options, option::ENDPOINT)?.as_deref(),
+        string_option(options, option::USER_ID)?.as_deref(),
     )?;
-    let signal = match option(options, "signal") {
+    let signal = match option(options, option::SIGNAL) {
         None => None,
-        Some(v) => Some(v.dyn_into::<AbortSignal>().map_err(|_| invalid_option("signal", "an AbortSignal"))?),
+        Some(v) => Some(v.dyn_into::<AbortSignal>().map_err(|_| invalid_option(option::SIGNAL, "an AbortSignal"))?),
     };
-    let timeout_ms = number_option(options, "timeoutMs", 2_147_483_647.0)?.map_or(DEFAULT_TIMEOUT_MS, |n| n as u32);
+    let timeout_ms =
+        number_option(options, option::TIMEOUT_MS, 2_147_483_647.0)?.map_or(DEFAULT_TIMEOUT_MS, |n| n as u32);
     Ok(CreateTaskOptions {
         token,
         endpoint,
-        base_url: string_option(options, "baseUrl")?,
-        workbook_session_id: string_option(options, "workbookSessionId")?,
-        client_request_id: string_option(options, "clientRequestId")?,
+        base_url: string_option(options, option::BASE_URL)?,
+        workbook_session_id: string_option(options, option::WORKBOOK_SESSION_ID)?,
+        client_request_id: string_option(options, option::CLIENT_REQUEST_ID)?,
         signal,
         timeout_ms,
         retry: read_retry(options)?,
@@ -100,22 +107,23 @@ fn read_options(options: &JsValue) -> Result<CreateTaskOptions, Error> {
 }
 
 fn read_retry(options: &JsValue) -> Result<RetryPolicy, Error> {
-    let Some(retry) = option(options, "retry") else {
+    let Some(retry) = option(options, option::RETRY) else {
         return Ok(RetryPolicy::default());
     };
     if retry.as_bool() == Some(false) {
         return Ok(RetryPolicy::NONE);
     }
     if !retry.is_object() {
-        return Err(invalid_option("retry", "false or { maxRetries, baseDelayMs, maxDelayMs }"));
+        return Err(invalid_option(option::RETRY, "false or { maxRetries, baseDelayMs, maxDelayMs }"));
     }
     let defaults = RetryPolicy::default();
     // Nine days of milliseconds bound the delays: well past any Retry-After, well inside setTimeout.
     let max_ms = 777_600_000.0;
     Ok(RetryPolicy {
-        max_retries: number_option(&retry, "maxRetries", 100.0)?.map_or(defaults.max_retries, |n| n as u32),
-        base_delay_ms: number_option(&retry, "baseDelayMs", max_ms)?.map_or(defaults.base_delay_ms, |n| n as u64),
-        max_delay_ms: number_option(&retry, "maxDelayMs", max_ms)?.map_or(defaults.max_delay_ms, |n| n as u64),
+        max_retries: number_option(&retry, option::MAX_RETRIES, 100.0)?.map_or(defaults.max_retries, |n| n as u32),
+        base_delay_ms: number_option(&retry, option::BASE_DELAY_MS, max_ms)?
+            .map_or(defaults.base_delay_ms, |n| n as u64),
+        max_delay_ms: number_option(&retry, option::MAX_DELAY_MS, max_ms)?.map_or(defaults.max_delay_ms, |n| n as u64),
     })
 }
 
@@ -126,13 +134,13 @@ async fn call_token_provider(provider: &Function) -> Result<String, Error> {
             m.push_str(": ");
             m.push_str(&detail);
         }
-        Error::config("tokenProviderFailed", m)
+        Error::config(ClientCode::TokenProviderFailed, m)
     };
     let value = provider.call0(&JsValue::UNDEFINED).map_err(|e| failed(&e))?;
     let value = JsFuture::from(Promise::resolve(&value)).await.map_err(|e| failed(&e))?;
-    value
-        .as_string()
-        .ok_or_else(|| Error::config("tokenProviderFailed", "getAccessToken must return (or resolve to) a string"))
+    value.as_string().ok_or_else(|| {
+        Error::config(ClientCode::TokenProviderFailed, "getAccessToken must return (or resolve to) a string")
+    })
 }
 
 fn set(target: &Object, key: &str, value: JsValue) {
@@ -140,31 +148,30 @@ fn set(target: &Object, key: &str, value: JsValue) {
     let _ = Reflect::set(target, &JsValue::from_str(key), &value);
 }
 
-fn opt_str(value: &Option<String>) -> JsValue {
-    value.as_deref().map_or(JsValue::UNDEFINED, JsValue::from_str)
-}
-
-/// Maps the crate's error to a `GraphError`, once, for every failure JS sees.
+/// Maps the crate's error to a `GraphError`, once, for every failure JS sees: the fields are the
+/// contract's table ([`graph_error_fields`]).
 pub(crate) fn to_js_error(error: Error) -> JsValue {
     let fields = Object::new();
-    set(&fields, "kind", JsValue::from_str(error.kind.as_str()));
-    set(&fields, "status", error.status.map_or(JsValue::UNDEFINED, JsValue::from));
-    set(&fields, "code", opt_str(&error.code));
-    set(&fields, "innerCode", opt_str(&error.inner_code));
-    set(&fields, "requestId", opt_str(&error.request_id));
-    set(&fields, "clientRequestId", opt_str(&error.client_request_id));
-    set(&fields, "date", opt_str(&error.date));
-    set(&fields, "retryAfterMs", error.retry_after_ms.map_or(JsValue::UNDEFINED, |ms| JsValue::from(ms as f64)));
-    set(&fields, "mayHaveBeenCreated", JsValue::from_bool(error.may_have_been_created));
-    let problems = Array::new();
-    for p in &error.problems {
-        let problem = Object::new();
-        set(&problem, "field", JsValue::from_str(&p.field));
-        set(&problem, "message", JsValue::from_str(&p.message));
-        problems.push(&problem);
+    for (name, value) in graph_error_fields(&error) {
+        let value = match value {
+            FieldValue::Str(text) => text.map_or(JsValue::UNDEFINED, JsValue::from_str),
+            FieldValue::Number(n) => n.map_or(JsValue::UNDEFINED, JsValue::from_f64),
+            FieldValue::Bool(b) => JsValue::from_bool(b),
+            FieldValue::Problems(list) => {
+                let problems = Array::new();
+                for p in list {
+                    let problem = Object::new();
+                    set(&problem, "field", JsValue::from_str(&p.field));
+                    set(&problem, "message", JsValue::from_str(&p.message));
+                    problems.push(&problem);
+                }
+                problems.into()
+            }
+            // The created task of a partial failure: JSON the service sent, handed back as an object.
+            FieldValue::Json(text) => text.and_then(|t| js_sys::JSON::parse(t).ok()).unwrap_or(JsValue::UNDEFINED),
+        };
+        set(&fields, name, value);
     }
-    set(&fields, "problems", problems.into());
-    set(&fields, "body", opt_str(&error.body));
     debug_assert!(error.kind != ErrorKind::Validation || !error.problems.is_empty());
     JsGraphError::new(&error.message, &fields).into()
 }

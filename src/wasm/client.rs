@@ -6,12 +6,15 @@ use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 
-use js_sys::{Object, Reflect, JSON};
+use js_sys::{Reflect, JSON};
 use wasm_bindgen::prelude::*;
 use web_sys::AbortSignal;
 
+use super::details::{set_details, Created};
 use super::js_json::shallow_copy;
 use super::transport::{self, Attempt};
+use crate::contract::ClientCode;
+use crate::details::{validate_create_request, ValidatedCreate};
 use crate::error::{Error, ErrorKind};
 use crate::json::JsonView;
 use crate::model::{LegacyTask, PlannerTask};
@@ -19,7 +22,7 @@ use crate::request::{authorization_value, build_create_request, check_token, uui
 use crate::response::read_create_response;
 use crate::retry::{decide, Decision, RetryPolicy};
 use crate::schema::{ASSIGNMENT_ODATA_TYPE, FIRST_ORDER_HINT};
-use crate::validate::{validate_create, AssignmentFix, Mode};
+use crate::validate::AssignmentFix;
 
 /// A future that yields an access token.
 pub type TokenFuture = Pin<Box<dyn Future<Output = Result<String, Error>>>>;
@@ -35,7 +38,7 @@ pub enum TokenSource {
 }
 
 impl TokenSource {
-    async fn token(&self) -> Result<String, Error> {
+    pub(crate) async fn token(&self) -> Result<String, Error> {
         let token = match self {
             TokenSource::Static(token) => token.clone(),
             TokenSource::Provider(provider) => provider().await?,
@@ -88,10 +91,17 @@ impl CreateTaskOptions {
 
 /// Creates a `plannerTask` (`endpoint` must be [`Endpoint::Planner`]) and returns it as the service
 /// stored it. Validation runs before anything is sent.
+///
+/// With `task.details` set, the task is created without them, then its details are read for their
+/// etag, PATCHed, and the task read again: the result is the task as the service then holds it, with
+/// `details` as the PATCH returned them. When the create succeeded but the details could not be set,
+/// the error's `step` is [`crate::Step::Details`] and [`Error::created_task`] is the created task. The
+/// checklist ids are GUIDs the caller chooses: [`new_uuid`] makes one;
+/// [`crate::PlannerChecklistItems::push`] keeps the order of the items pushed.
 pub async fn create_task(task: &PlannerTask, options: &CreateTaskOptions) -> Result<PlannerTask, Error> {
     if options.endpoint != Endpoint::Planner {
         return Err(Error::config(
-            "wrongEndpoint",
+            ClientCode::WrongEndpoint,
             "create_task sends a PlannerTask to the planner endpoint; use create_legacy_task",
         ));
     }
@@ -103,7 +113,7 @@ pub async fn create_task(task: &PlannerTask, options: &CreateTaskOptions) -> Res
 pub async fn create_legacy_task(task: &LegacyTask, options: &CreateTaskOptions) -> Result<LegacyTask, Error> {
     if options.endpoint == Endpoint::Planner {
         return Err(Error::config(
-            "wrongEndpoint",
+            ClientCode::WrongEndpoint,
             "create_legacy_task needs the me, user or createdByUser endpoint; use create_task",
         ));
     }
@@ -117,12 +127,12 @@ async fn create_typed<T: serde::Serialize + serde::de::DeserializeOwned>(
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
     let value = task
         .serialize(&serializer)
-        .map_err(|_| Error::config("unserializableTask", "the task cannot be represented as JSON"))?;
+        .map_err(|_| Error::config(ClientCode::UnserializableTask, "the task cannot be represented as JSON"))?;
     let created = create(&value, options).await?;
     serde_wasm_bindgen::from_value(created).map_err(|e| {
         let mut m = String::from("The created task does not fit the Rust model: ");
         m.push_str(&e.to_string());
-        Error::invalid_response("wrongShape", m).with_may_have_been_created(true)
+        Error::invalid_response(ClientCode::WrongShape, m).with_may_have_been_created(true)
     })
 }
 
@@ -136,17 +146,20 @@ pub(crate) async fn create(task: &JsValue, options: &CreateTaskOptions) -> Resul
         client_request_id: options.client_request_id.clone(),
     };
     let request = build_create_request(&options.endpoint, &request_options, new_request_id)?;
-    let fixes = validate_create(task, resource, Mode::Client).map_err(Error::validation)?;
-    let body = body_text(task, &fixes)?;
+    let ValidatedCreate { fixes, details } = validate_create_request(task, resource).map_err(Error::validation)?;
+    // `details` is not part of the create: it is set by a PATCH once the task exists.
+    let has_details = task.get("details").is_some();
+    let body = body_text(task, &fixes, has_details)?;
 
     let mut retries_done = 0;
     loop {
         let token = options.token.token().await?;
         let attempt = Attempt {
+            method: "POST",
             url: &request.url,
             headers: &request.headers,
             authorization: &authorization_value(&token),
-            body: &body,
+            body: Some(&body),
             signal: options.signal.as_ref(),
             timeout_ms: options.timeout_ms,
         };
@@ -161,13 +174,24 @@ pub(crate) async fn create(task: &JsValue, options: &CreateTaskOptions) -> Resul
                     &request.client_request_id,
                     js_sys::Date::now() as i64,
                 )
-                .map(|()| parsed.unwrap_or(JsValue::NULL))
+                .map(|()| (parsed.unwrap_or(JsValue::NULL), received.body.clone()))
                 .map_err(|e| e.with_body(String::from(&received.body)))
             }
             Err(error) => Err(error),
         };
         let mut error = match outcome {
-            Ok(task) => return Ok(task),
+            Ok((task, text)) => {
+                return match details.filter(|d| !d.is_empty()) {
+                    None => Ok(task),
+                    Some(input) => {
+                        // check_created_task made sure of a non-empty string id.
+                        let id =
+                            task.get("id").and_then(|id| id.as_str().map(|id| id.into_owned())).unwrap_or_default();
+                        let created = Created { id, text: &text };
+                        set_details(created, &request, &input, options).await
+                    }
+                };
+            }
             Err(error) => error,
         };
         error.redact(&token);
@@ -188,16 +212,23 @@ pub(crate) async fn create(task: &JsValue, options: &CreateTaskOptions) -> Resul
 }
 
 /// The JSON body: the caller's object as it is, or a copy with the assignment fields the docs require
-/// filled in. The caller's object is never modified.
-fn body_text(task: &JsValue, fixes: &[AssignmentFix]) -> Result<String, Error> {
+/// filled in and without `details` (`drop_details`). The caller's object is never modified.
+fn body_text(task: &JsValue, fixes: &[AssignmentFix], drop_details: bool) -> Result<String, Error> {
     let unserializable = || {
         Error::new(ErrorKind::Validation, "The task cannot be serialized as JSON (a cycle or a BigInt?)")
-            .with_code("invalidTask")
+            .with_code(ClientCode::InvalidTask)
     };
-    let to_send = if fixes.is_empty() {
+    let to_send = if fixes.is_empty() && !drop_details {
         task.clone()
+    } else if fixes.is_empty() {
+        let copy = shallow_copy(task);
+        let _ = Reflect::delete_property(&copy, &JsValue::from_str("details"));
+        copy.into()
     } else {
         let copy = shallow_copy(task);
+        if drop_details {
+            let _ = Reflect::delete_property(&copy, &JsValue::from_str("details"));
+        }
         let assignments = shallow_copy(&task.get("assignments").unwrap_or(JsValue::UNDEFINED));
         for fix in fixes {
             let key = JsValue::from_str(&fix.user_id);
@@ -216,7 +247,7 @@ fn body_text(task: &JsValue, fixes: &[AssignmentFix]) -> Result<String, Error> {
     JSON::stringify(&to_send).ok().and_then(|s| s.as_string()).ok_or_else(unserializable)
 }
 
-fn set(target: &Object, key: &str, value: &JsValue) {
+pub(crate) fn set(target: &JsValue, key: &str, value: &JsValue) {
     // Setting a data property on a fresh plain object cannot fail.
     let _ = Reflect::set(target, &JsValue::from_str(key), value);
 }
@@ -228,7 +259,7 @@ extern "C" {
     #[wasm_bindgen(catch, js_namespace = crypto, js_name = randomUUID)]
     fn random_uuid() -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
-    fn json_parse(text: &js_sys::JsString) -> Result<JsValue, JsValue>;
+    pub(crate) fn json_parse(text: &js_sys::JsString) -> Result<JsValue, JsValue>;
 }
 
 /// A random UUID: `crypto.randomUUID()` where there is one (Node, secure browser contexts; it is much
@@ -238,11 +269,21 @@ fn new_request_id() -> String {
     if let Some(id) = random_uuid().ok().and_then(|id| id.as_string()) {
         return id;
     }
+    uuid_v4(random_uuid_bytes())
+}
+
+/// A fresh random UUID (v4), e.g. a checklist item id.
+pub fn new_uuid() -> String {
+    new_request_id()
+}
+
+/// 16 random bytes for a UUID v4: `crypto.getRandomValues`, else `Math.random`.
+pub(crate) fn random_uuid_bytes() -> [u8; 16] {
     let mut bytes = [0u8; 16];
     if get_random_values(&mut bytes).is_err() {
         for b in &mut bytes {
             *b = (js_sys::Math::random() * 256.0) as u8;
         }
     }
-    uuid_v4(bytes)
+    bytes
 }

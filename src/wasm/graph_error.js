@@ -4,12 +4,14 @@ export class GraphError extends Error {
   constructor(message, fields) {
     super(message);
     this.name = "GraphError";
+    // A GraphError built without a step (a mock, say) failed where most do: before the task existed.
+    this.step = "create";
     Object.assign(this, fields);
   }
 
-  // The fields, for JSON logging. Nothing here can hold the bearer token: the client redacts it.
+  // The fields, for JSON logging: name, message and every field the client set (src/contract.rs lists
+  // them). Nothing here can hold the bearer token: the client redacts it.
   toJSON() {
-    const { name, message, kind, status, code, innerCode, requestId, clientRequestId, date, retryAfterMs, mayHaveBeenCreated, problems, body } = this;
-    return { name, message, kind, status, code, innerCode, requestId, clientRequestId, date, retryAfterMs, mayHaveBeenCreated, problems, body };
+    return { name: this.name, message: this.message, ...this };
   }
 }

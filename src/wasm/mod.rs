@@ -5,6 +5,7 @@
 
 pub mod bindings;
 pub mod client;
+mod details;
 mod js_json;
 mod transport;
 

@@ -9,6 +9,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal, ResponseType};
 
+use crate::contract::ClientCode;
 use crate::error::{Error, ErrorKind};
 use crate::response::{ResponseHeaders, MAX_RESPONSE_BYTES};
 
@@ -50,10 +51,13 @@ impl Received {
 
 /// What one attempt sends.
 pub(crate) struct Attempt<'a> {
+    /// `POST` for the create, `GET` or `PATCH` for the calls after it.
+    pub method: &'a str,
     pub url: &'a str,
     pub headers: &'a [(&'static str, String)],
     pub authorization: &'a str,
-    pub body: &'a str,
+    /// The body, for the create and the PATCH.
+    pub body: Option<&'a str>,
     pub signal: Option<&'a AbortSignal>,
     pub timeout_ms: u32,
 }
@@ -166,7 +170,7 @@ impl Drop for AbortListener {
 
 fn aborted_error(sent: bool) -> Error {
     Error::new(ErrorKind::Aborted, "The create was aborted by the caller's signal")
-        .with_code("aborted")
+        .with_code(ClientCode::Aborted)
         .with_may_have_been_created(sent)
 }
 
@@ -184,9 +188,11 @@ pub(crate) async fn send(attempt: &Attempt<'_>) -> Result<Received, Error> {
         put(&headers, name, &JsValue::from_str(value));
     }
     let init = Object::new();
-    put(&init, "method", &JsValue::from_str("POST"));
+    put(&init, "method", &JsValue::from_str(attempt.method));
     put(&init, "headers", &headers);
-    put(&init, "body", &JsValue::from_str(attempt.body));
+    if let Some(body) = attempt.body {
+        put(&init, "body", &JsValue::from_str(body));
+    }
     if let Some(signal) = &bounds.fetch_signal {
         put(&init, "signal", signal);
     }
@@ -206,7 +212,7 @@ pub(crate) async fn send(attempt: &Attempt<'_>) -> Result<Received, Error> {
             ErrorKind::Http,
             "The service answered with a redirect, which is not followed: it could carry the bearer token to another origin",
         )
-        .with_code("redirectRefused"));
+        .with_code(ClientCode::RedirectRefused));
     }
     let status = response.status();
     let declared = response.headers().get("content-length").and_then(|v| v.trim().parse::<u64>().ok());
@@ -240,9 +246,11 @@ fn put(target: &Object, key: &str, value: &JsValue) {
 }
 
 fn too_large(status: u16, response: &gloo_net::http::Response) -> Error {
-    let mut e =
-        Error::invalid_response("bodyTooLarge", "The response body is larger than 1 MiB, the most this client reads")
-            .with_may_have_been_created(status == 201 || matches!(status, 500 | 502 | 504));
+    let mut e = Error::invalid_response(
+        ClientCode::BodyTooLarge,
+        "The response body is larger than 1 MiB, the most this client reads",
+    )
+    .with_may_have_been_created(status == 201 || matches!(status, 500 | 502 | 504));
     e.status = Some(status);
     e.request_id = response.headers().get("request-id");
     e
@@ -261,7 +269,7 @@ fn failure(cause: AbortCause, timeout_ms: u32, rejection: &JsValue, status: Opti
             let mut m = String::from("The attempt took longer than timeoutMs (");
             crate::text::push_decimal(&mut m, u64::from(timeout_ms));
             m.push_str(" ms)");
-            Error::new(ErrorKind::Timeout, m).with_code("timeout").with_may_have_been_created(true)
+            Error::new(ErrorKind::Timeout, m).with_code(ClientCode::Timeout).with_may_have_been_created(true)
         }
         AbortCause::None => {
             let text =
@@ -276,7 +284,7 @@ fn failure(cause: AbortCause, timeout_ms: u32, rejection: &JsValue, status: Opti
                 m.push_str(&code);
                 m.push(')');
             }
-            Error::new(ErrorKind::Network, m).with_code("networkError").with_may_have_been_created(sent)
+            Error::new(ErrorKind::Network, m).with_code(ClientCode::NetworkError).with_may_have_been_created(sent)
         }
     };
     e.status = status;

@@ -47,10 +47,10 @@ function line(ok, label, name, detail) {
 
 let failed = 0;
 if (!fs.existsSync(chromiumPath)) {
-  line(false, "browser", "Chromium", `${chromiumPath} is missing (run .ci/bootstrap, or set CHROMIUM_PATH)`);
+  line(false, "browser", "Chromium", `${chromiumPath} is missing (run scripts/bootstrap, or set CHROMIUM_PATH)`);
   process.exit(1);
 }
-const { chromium } = createRequire(path.join(repo, ".ci", "tools", "package.json"))("playwright-core");
+const { chromium } = createRequire(path.join(repo, "scripts", "tools", "package.json"))("playwright-core");
 const server = await serve(path.resolve(root));
 const origin = `http://127.0.0.1:${server.address().port}`;
 const browser = await chromium.launch({

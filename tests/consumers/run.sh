@@ -3,8 +3,8 @@
 #
 #   bash tests/consumers/run.sh EMULATOR_URL [path/to/graph-tasks-<version>.tgz]
 #
-# EMULATOR_URL is a running graph emulator (http://127.0.0.1:PORT, started by the caller, e.g. .ci/test).
-# The tarball defaults to target/npm/graph-tasks-*.tgz (.ci/build-pkg). Each consumer is a fresh project
+# EMULATOR_URL is a running graph emulator (http://127.0.0.1:PORT, started by the caller, e.g. scripts/test).
+# The tarball defaults to target/npm/graph-tasks-*.tgz (scripts/build-pkg). Each consumer is a fresh project
 # in a temp dir that installs the tarball offline, then creates tasks against the emulator and checks
 # what comes back (scenario.js):
 #   node-esm            import { createTask, GraphError } from "graph-tasks"        (Node, no init)
@@ -16,7 +16,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-export PATH="$root/.ci/tools/node_modules/.bin:$PATH"
+export PATH="$root/scripts/tools/node_modules/.bin:$PATH"
 
 emulator=${1:-}
 [ -n "$emulator" ] || { echo "usage: tests/consumers/run.sh EMULATOR_URL [TARBALL]" >&2; exit 2; }
@@ -25,7 +25,7 @@ tarball=${2:-}
 if [ -z "$tarball" ]; then
   tarball=$(ls "$root"/target/npm/graph-tasks-*.tgz 2>/dev/null | head -n 1 || true)
 fi
-[ -n "$tarball" ] && [ -f "$tarball" ] || { echo "no package tarball: run .ci/build-pkg first" >&2; exit 1; }
+[ -n "$tarball" ] && [ -f "$tarball" ] || { echo "no package tarball: run scripts/build-pkg first" >&2; exit 1; }
 tarball=$(cd "$(dirname "$tarball")" && pwd)/$(basename "$tarball")
 node -e 'fetch(process.argv[1] + "/_emulator/health").then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "$emulator" \
   || { echo "no emulator answers at $emulator/_emulator/health" >&2; exit 1; }

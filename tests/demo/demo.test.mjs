@@ -3,7 +3,7 @@
 //   DEMO_URL=http://127.0.0.1:8787/ SCREENSHOT=/tmp/demo.png node --test tests/demo/
 //
 // Needs: the emulator serving www/ at / and the built npm package at /pkg/, Debian's chromium
-// (/usr/bin/chromium, or CHROMIUM_PATH) and playwright-core, resolved from .ci/tools/node_modules
+// (/usr/bin/chromium, or CHROMIUM_PATH) and playwright-core, resolved from scripts/tools/node_modules
 // (installed by the project's bootstrap) or from NODE_PATH. Never runs `playwright install`.
 
 import { test, before, after } from "node:test";
@@ -22,7 +22,7 @@ const TIMEOUT = 30_000;
 
 function loadPlaywright() {
   const bases = [
-    path.join(REPO, ".ci", "tools", "package.json"), // resolves .ci/tools/node_modules
+    path.join(REPO, "scripts", "tools", "package.json"), // resolves scripts/tools/node_modules
     fileURLToPath(import.meta.url), // node_modules above this file, then NODE_PATH
   ];
   const errors = [];
@@ -33,7 +33,7 @@ function loadPlaywright() {
       errors.push(`${base}: ${e.message.split("\n")[0]}`);
     }
   }
-  throw new Error(`playwright-core not found (install it in .ci/tools or set NODE_PATH):\n${errors.join("\n")}`);
+  throw new Error(`playwright-core not found (install it in scripts/tools or set NODE_PATH):\n${errors.join("\n")}`);
 }
 
 const { chromium } = loadPlaywright();

@@ -13,14 +13,14 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-tsc="$root/.ci/tools/node_modules/.bin/tsc"
-[ -x "$tsc" ] || { echo "tsc is missing: run .ci/bootstrap" >&2; exit 1; }
+tsc="$root/scripts/tools/node_modules/.bin/tsc"
+[ -x "$tsc" ] || { echo "tsc is missing: run scripts/bootstrap" >&2; exit 1; }
 
 tarball=${1:-}
 if [ -z "$tarball" ]; then
   tarball=$(ls "$root"/target/npm/graph-tasks-*.tgz 2>/dev/null | head -n 1 || true)
 fi
-[ -n "$tarball" ] && [ -f "$tarball" ] || { echo "no package tarball: run .ci/build-pkg first" >&2; exit 1; }
+[ -n "$tarball" ] && [ -f "$tarball" ] || { echo "no package tarball: run scripts/build-pkg first" >&2; exit 1; }
 tarball=$(cd "$(dirname "$tarball")" && pwd)/$(basename "$tarball")
 
 work=$(mktemp -d)
