@@ -16,19 +16,21 @@ use bytes::Bytes;
 use serde_json::Value;
 
 use graph_tasks::datetime::format_graph_datetime;
+use graph_tasks::details::{MAX_CHECKLIST_ITEMS, MAX_REFERENCES};
 use graph_tasks::schema::Resource;
 use graph_tasks::validate::{validate_create, Mode, MAX_ACTIVE_TASKS_IN_PLAN, MAX_ASSIGNEES, MAX_TASKS_IN_PLAN};
 use graph_tasks::Problem;
 
 use crate::auth::{authenticate, Caller};
 use crate::body::{is_json, read_body, BodyRead};
+use crate::details;
 use crate::error::GraphError;
 use crate::faults;
 use crate::router::{json_response, with_context, Version};
-use crate::state::{lock, App, Ctx, Record, RECORD_BODY_LIMIT};
+use crate::state::{lock, App, Ctx, RecordedBody, RecordedParams, RECORD_BODY_LIMIT};
 use crate::store::{NewTask, Refusal, Write};
 use crate::tasks::{self, ServiceValues};
-use crate::util::{now_millis, now_nanos};
+use crate::util::now_nanos;
 
 /// What a create route creates.
 #[derive(Clone, Debug)]
@@ -43,7 +45,6 @@ pub(crate) struct Target {
 pub(crate) async fn create(app: Arc<App>, ctx: Ctx, req: Request, target: Target) -> Response {
     lock(&app.stats).writes += 1;
     let (parts, body) = req.into_parts();
-    let received_at = now_millis();
     let read = read_body(body).await;
     let caller = authenticate(&app, &parts.headers);
     let authenticated = caller.is_ok();
@@ -51,43 +52,19 @@ pub(crate) async fn create(app: Arc<App>, ctx: Ctx, req: Request, target: Target
         Ok(caller) => checked(&app, &ctx, &parts.headers, &caller, &read, &target).await,
         Err(e) => e.into_response(),
     };
-    // Nothing of a request without a valid token is kept beyond its line: no headers, no body.
-    let (headers, (body, body_truncated)) =
-        if authenticated { (record_headers(&parts.headers), record_body(&read)) } else { (BTreeMap::new(), (String::new(), false)) };
-    let mut params = BTreeMap::new();
-    if let Some(u) = target.user_id {
-        params.insert("userId".to_owned(), u);
+    let mut resp = resp;
+    if authenticated {
+        let (body, truncated) = record_body(&read);
+        resp.extensions_mut().insert(RecordedBody(body, truncated));
     }
-    app.record(Record {
-        method: parts.method.to_string(),
-        path: ctx.path.clone(),
-        query: parts.uri.query().unwrap_or_default().to_owned(),
-        headers,
-        body,
-        body_truncated,
-        status: resp.status().as_u16(),
-        request_id: ctx.request_id.clone(),
-        params,
-        received_at,
-    });
+    if let Some(u) = target.user_id {
+        resp.extensions_mut().insert(RecordedParams(BTreeMap::from([("userId".to_owned(), u)])));
+    }
     resp
 }
 
-fn record_headers(headers: &HeaderMap) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    for (name, value) in headers {
-        let text = if name.as_str() == "authorization" { "Bearer [redacted]".to_owned() } else { String::from_utf8_lossy(value.as_bytes()).into_owned() };
-        out.entry(name.as_str().to_owned())
-            .and_modify(|v: &mut String| {
-                v.push_str(", ");
-                v.push_str(&text);
-            })
-            .or_insert(text);
-    }
-    out
-}
-
-fn record_body(read: &BodyRead) -> (String, bool) {
+/// The body as the request record keeps it: text, cut at [`RECORD_BODY_LIMIT`].
+pub(crate) fn record_body(read: &BodyRead) -> (String, bool) {
     match read {
         BodyRead::Complete(b) if b.len() <= RECORD_BODY_LIMIT => (String::from_utf8_lossy(b).into_owned(), false),
         BodyRead::Complete(b) => (String::from_utf8_lossy(&b[..RECORD_BODY_LIMIT]).into_owned(), true),
@@ -108,28 +85,14 @@ async fn checked(app: &Arc<App>, ctx: &Ctx, headers: &HeaderMap, caller: &Caller
     if let Err(e) = faults::refuse_early_retry(app, ctx) {
         return e.into_response();
     }
-    let fault = faults::take(app, ctx);
-    if let Some(f) = fault.as_ref().filter(|f| !f.processes_write()) {
-        faults::delay(f).await;
-        lock(&app.stats).faults_before_commit += 1;
-        return faults::answer(app, ctx, f, None);
-    }
-    let created = match store_task(app, ctx, caller, body, target).await {
-        Ok(created) => created,
-        Err(e) => return e.into_response(),
-    };
-    match fault {
-        Some(f) => {
-            faults::delay(&f).await;
-            if f.after_commit || f.break_body {
-                lock(&app.stats).faults_after_commit += 1;
-                faults::answer(app, ctx, &f, Some(created))
-            } else {
-                created
-            }
+    let fault = faults::take(app, ctx, "create", "POST");
+    faults::apply(app, ctx, fault, async {
+        match store_task(app, ctx, caller, body, target).await {
+            Ok(created) => created,
+            Err(e) => e.into_response(),
         }
-        None => created,
-    }
+    })
+    .await
 }
 
 /// `@odata.context` of a task read or created through `version`.
@@ -147,11 +110,26 @@ fn location_url(ctx: &Ctx, resource: Resource, version: Version, id: &str) -> St
     }
 }
 
-/// The answer to a write the store refused.
-pub(crate) fn refusal_error(refusal: Refusal, plan_id: Option<&str>) -> GraphError {
+/// The answer to a write the store refused; `subject` is the id of the plan (creates) or task.
+pub(crate) fn refusal_error(refusal: Refusal, subject: Option<&str>) -> GraphError {
     let forbidden = |code: &str, message: String| GraphError::new(StatusCode::FORBIDDEN, code, message);
     match refusal {
-        Refusal::PlanNotFound => GraphError::item_not_found(format!("The plan {} was not found.", plan_id.unwrap_or_default())),
+        Refusal::PlanNotFound => GraphError::item_not_found(format!("The plan {} was not found.", subject.unwrap_or_default())),
+        Refusal::TaskNotFound => GraphError::item_not_found(format!("The task {} was not found.", subject.unwrap_or_default())),
+        Refusal::PreconditionFailed => GraphError::new(
+            StatusCode::PRECONDITION_FAILED,
+            "preconditionFailed",
+            "The If-Match etag does not match the resource's current version; read it again for a new etag.",
+        ),
+        Refusal::Details(details::Rejection::Invalid(problems)) => GraphError::problems(&problems),
+        Refusal::Details(details::Rejection::TooManyChecklistItems) => forbidden(
+            "MaximumChecklistItemsOnTask",
+            format!("The checklist property on the plannerTaskDetails resource contains too many values (at most {MAX_CHECKLIST_ITEMS})."),
+        ),
+        Refusal::Details(details::Rejection::TooManyReferences) => forbidden(
+            "MaximumReferencesOnTask",
+            format!("The references property on the plannerTaskDetails resource contains too many values (at most {MAX_REFERENCES})."),
+        ),
         Refusal::BucketOfAnotherPlan => GraphError::problems(&[Problem::new("bucketId", "belongs to another plan: the bucket must be in the task's plan")]),
         Refusal::BucketNotFound => GraphError::problems(&[Problem::new("bucketId", "is not a bucket of the task's plan")]),
         Refusal::BucketWithoutPlan => GraphError::problems(&[Problem::new("bucketId", "needs planId: a bucket belongs to a plan")]),
@@ -195,7 +173,9 @@ async fn store_task(app: &Arc<App>, ctx: &Ctx, caller: &Caller, body: &Bytes, ta
     }
     .map_err(|e| GraphError::internal(format!("The task could not be built: {e}")))?;
 
-    let new = NewTask { id: id.clone(), resource: target.resource, plan_id: plan_id.clone(), bucket_id, active: built.active, body: built.json.clone() };
+    let details = details::initial(&id, &app.new_etag()).to_string();
+    let new =
+        NewTask { id: id.clone(), resource: target.resource, plan_id: plan_id.clone(), bucket_id, active: built.active, body: built.json.clone(), details };
     app.store.write(Write::Task(new)).await.map_err(|refusal| refusal_error(refusal, plan_id.as_deref()))?;
     if let Some(plan) = plan_id {
         *lock(&app.stats).tasks_created_per_plan.entry(plan).or_default() += 1;

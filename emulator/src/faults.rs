@@ -49,7 +49,18 @@ pub(crate) struct Fault {
     /// failure after the request was received (with `afterCommit`, after the task was stored).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub(crate) break_body: bool,
+    /// Only a request with this method takes the fault (`"PATCH"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) method: Option<String>,
+    /// Only a request to this route takes the fault: one of [`ROUTES`]. Without `route` and
+    /// `method`, a fault is for creates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) route: Option<String>,
 }
+
+/// The route names a fault can target: creates (planner and 2015), a task's GET and DELETE, the
+/// details' GET and PATCH.
+pub(crate) const ROUTES: &[&str] = &["create", "task", "details"];
 
 /// The longest `delayMs` accepted (ten minutes).
 pub(crate) const MAX_DELAY_MS: u64 = 600_000;
@@ -67,6 +78,8 @@ impl Fault {
             delay_ms: None,
             client_request_id: None,
             break_body: false,
+            method: None,
+            route: None,
         }
     }
 
@@ -85,12 +98,22 @@ impl Fault {
         self.after_commit || ((200..300).contains(&self.status) && self.body.is_none())
     }
 
-    /// Whether a write with this `client-request-id` takes the fault.
+    /// Whether a request with this `client-request-id` takes the fault.
     pub(crate) fn matches(&self, client_request_id: Option<&str>) -> bool {
         match &self.client_request_id {
             None => true,
             Some(want) => client_request_id == Some(want.as_str()),
         }
+    }
+
+    /// Whether a request to `route` with `method` (inside a batch or not) takes the fault.
+    pub(crate) fn targets(&self, route: &str, method: &str, in_batch: bool) -> bool {
+        let route_ok = match self.route.as_deref() {
+            Some("batch-item") => in_batch,
+            Some(want) => want == route,
+            None => self.method.is_some() || route == "create",
+        };
+        route_ok && self.method.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(method))
     }
 
     fn check(&self) -> Result<(), String> {
@@ -116,6 +139,14 @@ impl Fault {
             if axum::http::HeaderName::from_bytes(name.as_bytes()).is_err() || axum::http::HeaderValue::from_str(value).is_err() {
                 return Err(format!("headers.{name} is not a valid header"));
             }
+        }
+        if let Some(route) = &self.route {
+            if !ROUTES.contains(&route.as_str()) {
+                return Err(format!("route must be one of {}", ROUTES.join(", ")));
+            }
+        }
+        if self.method.as_deref().is_some_and(|m| m.is_empty() || !m.bytes().all(|b| b.is_ascii_alphabetic())) {
+            return Err("method must be an HTTP method such as PATCH".into());
         }
         if self.delay_ms.is_some_and(|d| d > MAX_DELAY_MS) {
             return Err(format!("delayMs must be at most {MAX_DELAY_MS}"));
@@ -206,14 +237,37 @@ pub(crate) fn refuse_early_retry(app: &App, ctx: &Ctx) -> Result<(), GraphError>
     Err(GraphError::too_many_requests().with_header("retry-after", &format_seconds(millis)))
 }
 
-/// The fault this write takes: the first queued one that matches it, else chaos's draw.
-pub(crate) fn take(app: &App, ctx: &Ctx) -> Option<Fault> {
+/// The fault a request to `route` takes: the first queued one that matches it, else (for creates)
+/// chaos's draw.
+pub(crate) fn take(app: &App, ctx: &Ctx, route: &str, method: &str) -> Option<Fault> {
     let queued = {
         let mut queue = lock(&app.faults);
         let sent = ctx.sent_client_request_id.as_deref();
-        queue.iter().position(|f| f.matches(sent)).and_then(|i| queue.remove(i))
+        queue.iter().position(|f| f.matches(sent) && f.targets(route, method, ctx.in_batch)).and_then(|i| queue.remove(i))
     };
-    queued.or_else(|| app.chaos.as_ref().and_then(|c| lock(c).draw()))
+    queued.or_else(|| if route == "create" { app.chaos.as_ref().and_then(|c| lock(c).draw()) } else { None })
+}
+
+/// Runs `process` under `fault`: a fault that does not process the request answers alone; one
+/// that does (`afterCommit`, a 2xx without a body, `breakBody`) answers after `process` succeeded.
+pub(crate) async fn apply(app: &App, ctx: &Ctx, fault: Option<Fault>, process: impl std::future::Future<Output = Response>) -> Response {
+    let Some(fault) = fault else { return process.await };
+    if !fault.processes_write() {
+        delay(&fault).await;
+        lock(&app.stats).faults_before_commit += 1;
+        return answer(app, ctx, &fault, None);
+    }
+    let done = process.await;
+    delay(&fault).await;
+    if !done.status().is_success() {
+        return done;
+    }
+    if fault.after_commit || fault.break_body {
+        lock(&app.stats).faults_after_commit += 1;
+        answer(app, ctx, &fault, Some(done))
+    } else {
+        done
+    }
 }
 
 /// Sleeps the fault's `delayMs`.

@@ -13,6 +13,7 @@ mod body;
 mod cli;
 mod control;
 mod create;
+mod details;
 mod error;
 mod faults;
 mod legacy_tasks;
@@ -22,6 +23,7 @@ mod router;
 mod state;
 mod statics;
 mod store;
+mod task_details;
 mod tasks;
 mod util;
 

@@ -1,6 +1,7 @@
 //! The route table, and the layers every request passes: the envelope (ids, Graph's error bodies,
 //! `Date`, stats, the request log, its own task), CORS, the hard body limit and path normalisation.
 
+use std::collections::BTreeMap;
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -21,11 +22,12 @@ use tower_http::body::Limited;
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 
+use crate::auth::authenticate;
 use crate::body::HARD_BODY_LIMIT;
 use crate::error::{GraphError, RawBody};
-use crate::state::{lock, App, Ctx};
+use crate::state::{lock, App, Ctx, Record, RecordedBody, RecordedParams};
 use crate::util::{http_date, now_millis, percent_decode};
-use crate::{control, legacy_tasks, planner_tasks, plans, statics};
+use crate::{control, legacy_tasks, planner_tasks, plans, statics, task_details};
 
 /// Graph's version segment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,7 +68,8 @@ pub(crate) fn service(app: Arc<App>) -> Service {
 fn graph_routes(version: Version) -> Router<Arc<App>> {
     let mut routes = Router::new()
         .route("/planner/tasks", post(planner_tasks::create))
-        .route("/planner/tasks/{id}", get(planner_tasks::get))
+        .route("/planner/tasks/{id}", get(planner_tasks::get).delete(planner_tasks::delete))
+        .route("/planner/tasks/{id}/details", get(task_details::get).patch(task_details::patch))
         .route("/planner/plans/{id}/tasks", get(plans::list_tasks));
     if version == Version::Beta {
         routes = routes
@@ -88,7 +91,7 @@ fn routes(app: &Arc<App>) -> Router {
 }
 
 /// The words of the route table; Graph matches them without regard to case.
-const ROUTE_WORDS: &[&str] = &["v1.0", "beta", "planner", "tasks", "plans", "me", "users", "drive", "root", "createdbyuser", "_emulator"];
+const ROUTE_WORDS: &[&str] = &["v1.0", "beta", "planner", "tasks", "plans", "details", "me", "users", "drive", "root", "createdbyuser", "_emulator"];
 
 /// Graph's paths are case-insensitive and take a trailing slash; the route table is neither, so the
 /// path is brought to the table's form first: the route words in lower case, no trailing slash.
@@ -213,8 +216,12 @@ async fn envelope(State(app): State<Arc<App>>, mut req: Request, next: Next) -> 
         sent_client_request_id: sent,
         base: base_url(req.headers(), app.local_addr),
         path: path.clone(),
+        in_batch: req.extensions().get::<BatchItem>().is_some(),
     };
     req.extensions_mut().insert(ctx.clone());
+    // Requests to Graph's routes go into the request record; what they sent is kept from here.
+    let graph_route = method != Method::OPTIONS && ["/v1.0/", "/beta/"].iter().any(|p| path.get(..p.len()).is_some_and(|head| head.eq_ignore_ascii_case(p)));
+    let sent = graph_route.then(|| (req.headers().clone(), req.uri().query().unwrap_or_default().to_owned(), now_millis()));
     // The request runs in a task of its own, as a service's would: a client that disconnects (a
     // timeout, an abort) does not cancel a write half-way, and the request is still recorded.
     let mut resp = match tokio::spawn(next.run(req)).await {
@@ -238,6 +245,9 @@ async fn envelope(State(app): State<Arc<App>>, mut req: Request, next: Next) -> 
     default("client-request-id", &ctx.client_request_id);
     default("date", &http_date(now_millis() / 1000));
     let status = resp.status().as_u16();
+    if let Some((headers, query, received_at)) = sent {
+        record(&app, &ctx, &method, headers, query, received_at, &mut resp);
+    }
     if !path.starts_with("/_emulator/") && resp.extensions().get::<StaticFile>().is_none() {
         *lock(&app.stats).requests_by_status.entry(status).or_default() += 1;
     }
@@ -246,6 +256,45 @@ async fn envelope(State(app): State<Arc<App>>, mut req: Request, next: Next) -> 
         eprintln!("{method} {path} {status} request-id={} {ms:.1}ms", ctx.request_id);
     }
     resp
+}
+
+/// Marks a request that a `$batch` sends through the service.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct BatchItem;
+
+/// Adds a request to the record. Nothing of a request without a valid token is kept beyond its
+/// line: no headers, no body.
+fn record(app: &App, ctx: &Ctx, method: &Method, headers: HeaderMap, query: String, received_at: i64, resp: &mut Response) {
+    let authenticated = authenticate(app, &headers).is_ok();
+    let (body, body_truncated) = match resp.extensions_mut().remove::<RecordedBody>() {
+        Some(RecordedBody(body, truncated)) if authenticated => (body, truncated),
+        _ => (String::new(), false),
+    };
+    let params = resp.extensions_mut().remove::<RecordedParams>().map(|p| p.0).unwrap_or_default();
+    let mut kept = BTreeMap::new();
+    if authenticated {
+        for (name, value) in &headers {
+            let text = if name.as_str() == "authorization" { "Bearer [redacted]".to_owned() } else { String::from_utf8_lossy(value.as_bytes()).into_owned() };
+            kept.entry(name.as_str().to_owned())
+                .and_modify(|v: &mut String| {
+                    v.push_str(", ");
+                    v.push_str(&text);
+                })
+                .or_insert(text);
+        }
+    }
+    app.record(Record {
+        method: method.to_string(),
+        path: ctx.path.clone(),
+        query,
+        headers: kept,
+        body,
+        body_truncated,
+        status: resp.status().as_u16(),
+        request_id: ctx.request_id.clone(),
+        params,
+        received_at,
+    });
 }
 
 /// Writes Graph's error body: the handler's [`GraphError`], or one for the status of an error that a
@@ -312,7 +361,7 @@ mod tests {
         assert_eq!(call(&a, Method::POST, "/beta/users/%zz/tasks").await.0, 400);
         for (method, path, allow) in [
             (Method::GET, "/v1.0/planner/tasks", "POST"),
-            (Method::DELETE, "/v1.0/planner/tasks/abc", "GET"),
+            (Method::PUT, "/v1.0/planner/tasks/abc", "GET"),
             (Method::PUT, "/_emulator/reset", "POST"),
             (Method::GET, "/beta/users/%zz/tasks", "POST"),
         ] {

@@ -143,7 +143,17 @@ pub(crate) struct Ctx {
     pub(crate) base: String,
     /// The path as received (before routing normalised it).
     pub(crate) path: String,
+    /// A request inside a `$batch`.
+    pub(crate) in_batch: bool,
 }
+
+/// What a handler leaves for the request record: the body it read.
+#[derive(Clone, Debug)]
+pub(crate) struct RecordedBody(pub(crate) String, pub(crate) bool);
+
+/// What a handler leaves for the request record: the route's decoded parameters.
+#[derive(Clone, Debug)]
+pub(crate) struct RecordedParams(pub(crate) BTreeMap<String, String>);
 
 #[cfg(test)]
 mod tests {

@@ -18,9 +18,12 @@ use std::path::Path;
 use std::sync::{mpsc, Arc, Mutex, MutexGuard};
 
 use rusqlite::{params, Connection, OptionalExtension};
+use serde_json::Value;
 use tokio::sync::oneshot;
 
 use graph_tasks::schema::Resource;
+
+use crate::details;
 use graph_tasks::validate::{MAX_ACTIVE_TASKS_IN_PLAN, MAX_TASKS_IN_PLAN};
 
 pub(crate) use seed::{check_plan, Bucket, Plan, Seed, User, DEFAULT_USER_ID, DEFAULT_USER_NAME};
@@ -39,6 +42,23 @@ pub(crate) struct NewTask {
     pub(crate) active: bool,
     /// The JSON object, without `@odata.context` (it depends on the URL a client reads it through).
     pub(crate) body: String,
+    /// Its `plannerTaskDetails`, likewise.
+    pub(crate) details: String,
+}
+
+/// A PATCH of a task's details, with what the service sets.
+#[derive(Clone, Debug)]
+pub(crate) struct PatchDetails {
+    pub(crate) task_id: String,
+    /// `If-Match`: the details' etag the client last read (or `*`).
+    pub(crate) if_match: String,
+    pub(crate) patch: Value,
+    /// The caller as an identitySet, for `lastModifiedBy`.
+    pub(crate) by: Value,
+    pub(crate) now: String,
+    /// The details' new etag, and the task's (its counters change).
+    pub(crate) details_etag: String,
+    pub(crate) task_etag: String,
 }
 
 /// One change to the store.
@@ -50,10 +70,22 @@ pub(crate) enum Write {
     Plan(Plan),
     /// Back to the seed: no tasks, no plans created at run time.
     Reset,
+    /// Merges a PATCH into a task's details.
+    PatchDetails(PatchDetails),
+    /// Deletes a task (and its details) whose etag is `if_match` (or `*`).
+    DeleteTask { id: String, if_match: String },
+}
+
+/// What a stored write gives back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Written {
+    Done,
+    /// The details after a PATCH.
+    Details(String),
 }
 
 /// Why a write was not stored.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Refusal {
     /// The task's plan does not exist.
     PlanNotFound,
@@ -69,6 +101,12 @@ pub(crate) enum Refusal {
     TooManyActiveTasks,
     /// The id is taken.
     IdTaken,
+    /// No task has this id.
+    TaskNotFound,
+    /// `If-Match` is not the current etag.
+    PreconditionFailed,
+    /// The details PATCH is refused.
+    Details(details::Rejection),
     /// The database could not be written; nothing of the write was stored.
     Storage(String),
 }
@@ -94,7 +132,7 @@ struct Engine {
 }
 
 enum Job {
-    Write(Write, oneshot::Sender<Result<(), Refusal>>),
+    Write(Write, oneshot::Sender<Result<Written, Refusal>>),
     /// Checkpoint the log into the file and stop; answered when done.
     Close(mpsc::Sender<()>),
 }
@@ -165,7 +203,7 @@ impl Store {
     }
 
     /// Stores `write`; returns once it is committed (on disk with `--data`), or why it was not.
-    pub(crate) async fn write(&self, write: Write) -> Result<(), Refusal> {
+    pub(crate) async fn write(&self, write: Write) -> Result<Written, Refusal> {
         let (done, result) = oneshot::channel();
         self.writer.send(Job::Write(write, done)).map_err(|_| Refusal::Storage("the store's writer has stopped".into()))?;
         result.await.unwrap_or_else(|_| Err(Refusal::Storage("the store's writer has stopped".into())))
@@ -202,6 +240,11 @@ impl Store {
                 .optional()?;
             Ok(row.and_then(|(kind, body)| Some((kind_of(&kind)?, body))))
         })
+    }
+
+    /// A task's details.
+    pub(crate) fn details(&self, id: &str) -> Result<Option<String>, String> {
+        self.read(|c| c.prepare_cached("SELECT details FROM tasks WHERE id = ?1")?.query_row([id], |r| r.get::<_, String>(0)).optional())
     }
 
     /// The bodies of a plan's tasks in creation order; `None` when there is no such plan.
@@ -289,7 +332,7 @@ impl Engine {
 
     /// Applies `writes` in one transaction; one result each. When the transaction fails, none of
     /// them is stored and all of them get `Storage`.
-    fn run(&mut self, writes: Vec<Write>) -> Vec<Result<(), Refusal>> {
+    fn run(&mut self, writes: Vec<Write>) -> Vec<Result<Written, Refusal>> {
         let count = writes.len();
         match self.try_run(&writes) {
             Ok(results) => results,
@@ -301,7 +344,7 @@ impl Engine {
         }
     }
 
-    fn try_run(&mut self, writes: &[Write]) -> rusqlite::Result<Vec<Result<(), Refusal>>> {
+    fn try_run(&mut self, writes: &[Write]) -> rusqlite::Result<Vec<Result<Written, Refusal>>> {
         self.conn.execute_batch("BEGIN IMMEDIATE")?;
         let mut results = Vec::with_capacity(writes.len());
         for write in writes {
@@ -309,13 +352,15 @@ impl Engine {
                 Write::Task(task) => self.insert_task(task)?,
                 Write::Plan(plan) => self.insert_plan(plan)?,
                 Write::Reset => self.reset()?,
+                Write::PatchDetails(patch) => self.patch_details(patch)?,
+                Write::DeleteTask { id, if_match } => self.delete_task(id, if_match)?,
             });
         }
         self.conn.execute_batch("COMMIT")?;
         Ok(results)
     }
 
-    fn insert_task(&mut self, task: &NewTask) -> rusqlite::Result<Result<(), Refusal>> {
+    fn insert_task(&mut self, task: &NewTask) -> rusqlite::Result<Result<Written, Refusal>> {
         let plan = match &task.plan_id {
             Some(plan) => match self.plans.get(plan) {
                 Some(counts) => Some((plan, *counts)),
@@ -341,8 +386,8 @@ impl Engine {
         }
         let inserted = self
             .conn
-            .prepare_cached("INSERT OR IGNORE INTO tasks (id, kind, plan_id, bucket_id, active, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
-            .execute(params![task.id, kind_name(task.resource), task.plan_id, task.bucket_id, task.active, task.body])?;
+            .prepare_cached("INSERT OR IGNORE INTO tasks (id, kind, plan_id, bucket_id, active, body, details) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?
+            .execute(params![task.id, kind_name(task.resource), task.plan_id, task.bucket_id, task.active, task.body, task.details])?;
         if inserted == 0 {
             return Ok(Err(Refusal::IdTaken));
         }
@@ -350,10 +395,58 @@ impl Engine {
             counts.tasks += 1;
             counts.active += usize::from(task.active);
         }
-        Ok(Ok(()))
+        Ok(Ok(Written::Done))
     }
 
-    fn insert_plan(&mut self, plan: &Plan) -> rusqlite::Result<Result<(), Refusal>> {
+    /// The etag inside a stored JSON body.
+    fn etag_of(body: &str) -> Option<String> {
+        serde_json::from_str::<Value>(body).ok()?.get("@odata.etag")?.as_str().map(str::to_owned)
+    }
+
+    fn patch_details(&mut self, p: &PatchDetails) -> rusqlite::Result<Result<Written, Refusal>> {
+        let row = self
+            .conn
+            .prepare_cached("SELECT body, details FROM tasks WHERE id = ?1")?
+            .query_row([&p.task_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .optional()?;
+        let Some((body, current)) = row else { return Ok(Err(Refusal::TaskNotFound)) };
+        let (Ok(mut task), Ok(current)) = (serde_json::from_str::<Value>(&body), serde_json::from_str::<Value>(&current)) else {
+            return Ok(Err(Refusal::Storage("the stored task is not JSON".into())));
+        };
+        if p.if_match != "*" && current.get("@odata.etag").and_then(Value::as_str) != Some(p.if_match.as_str()) {
+            return Ok(Err(Refusal::PreconditionFailed));
+        }
+        let stamp = details::Stamp { by: &p.by, now: &p.now, etag: p.details_etag.clone() };
+        let patched = match details::apply_patch(&current, &p.patch, &stamp) {
+            Ok(d) => d,
+            Err(rejection) => return Ok(Err(Refusal::Details(rejection))),
+        };
+        details::set_task_counts(&mut task, details::counts(&patched));
+        task["@odata.etag"] = p.task_etag.clone().into();
+        let (task, patched) = (task.to_string(), patched.to_string());
+        self.conn.prepare_cached("UPDATE tasks SET body = ?1, details = ?2 WHERE id = ?3")?.execute(params![task, patched, p.task_id])?;
+        Ok(Ok(Written::Details(patched)))
+    }
+
+    fn delete_task(&mut self, id: &str, if_match: &str) -> rusqlite::Result<Result<Written, Refusal>> {
+        let row = self
+            .conn
+            .prepare_cached("SELECT body, plan_id, active FROM tasks WHERE id = ?1")?
+            .query_row([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, bool>(2)?)))
+            .optional()?;
+        let Some((body, plan_id, active)) = row else { return Ok(Err(Refusal::TaskNotFound)) };
+        if if_match != "*" && Self::etag_of(&body).as_deref() != Some(if_match) {
+            return Ok(Err(Refusal::PreconditionFailed));
+        }
+        self.conn.prepare_cached("DELETE FROM tasks WHERE id = ?1")?.execute([id])?;
+        if let Some(counts) = plan_id.as_ref().and_then(|p| self.plans.get_mut(p)) {
+            counts.tasks = counts.tasks.saturating_sub(1);
+            counts.active = counts.active.saturating_sub(usize::from(active));
+        }
+        Ok(Ok(Written::Done))
+    }
+
+    fn insert_plan(&mut self, plan: &Plan) -> rusqlite::Result<Result<Written, Refusal>> {
         if self.plans.contains_key(&plan.id) || plan.buckets.iter().any(|b| self.bucket_plan.contains_key(&b.id) || b.id == plan.id) {
             return Ok(Err(Refusal::IdTaken));
         }
@@ -363,15 +456,15 @@ impl Engine {
             self.bucket_plan.insert(bucket.id.clone(), plan.id.clone());
         }
         self.plans.insert(plan.id.clone(), Counts::default());
-        Ok(Ok(()))
+        Ok(Ok(Written::Done))
     }
 
-    fn reset(&mut self) -> rusqlite::Result<Result<(), Refusal>> {
+    fn reset(&mut self) -> rusqlite::Result<Result<Written, Refusal>> {
         self.conn.execute_batch(
             "DELETE FROM tasks; DELETE FROM buckets WHERE plan_id IN (SELECT id FROM plans WHERE seeded = 0); DELETE FROM plans WHERE seeded = 0;",
         )?;
         self.load()?;
-        Ok(Ok(()))
+        Ok(Ok(Written::Done))
     }
 }
 
@@ -410,10 +503,18 @@ mod tests {
     use seed::{EXAMPLE_BUCKET_ID, EXAMPLE_PLAN_ID};
 
     fn task(id: &str, plan: &str, active: bool) -> Write {
-        Write::Task(NewTask { id: id.into(), resource: Resource::PlannerTask, plan_id: Some(plan.into()), bucket_id: None, active, body: "{}".into() })
+        Write::Task(NewTask {
+            id: id.into(),
+            resource: Resource::PlannerTask,
+            plan_id: Some(plan.into()),
+            bucket_id: None,
+            active,
+            body: "{}".into(),
+            details: "{}".into(),
+        })
     }
 
-    fn run(store: &Store, write: Write) -> Result<(), Refusal> {
+    fn run(store: &Store, write: Write) -> Result<Written, Refusal> {
         tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(store.write(write))
     }
 
@@ -442,6 +543,7 @@ mod tests {
             bucket_id: Some(EXAMPLE_BUCKET_ID.into()),
             active: true,
             body: "{}".into(),
+            details: "{}".into(),
         };
         assert_eq!(run(&store, Write::Task(in_bucket.clone())), Err(Refusal::BucketOfAnotherPlan));
         in_bucket.plan_id = Some(EXAMPLE_PLAN_ID.into());

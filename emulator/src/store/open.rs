@@ -38,7 +38,8 @@ CREATE TABLE IF NOT EXISTS tasks (
     plan_id   TEXT,
     bucket_id TEXT,
     active    INTEGER NOT NULL,
-    body      TEXT NOT NULL
+    body      TEXT NOT NULL,
+    details   TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS tasks_by_plan ON tasks (plan_id, seq);
 CREATE INDEX IF NOT EXISTS tasks_by_bucket ON tasks (bucket_id, seq);
