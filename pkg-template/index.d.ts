@@ -464,7 +464,7 @@ export type Endpoint = "planner" | "me" | "user" | "createdByUser";
 export type GraphErrorKind = "http" | "network" | "aborted" | "timeout" | "validation" | "invalidResponse" | "config";
 
 /** This client's own codes, for failures that are not Graph's error body (the npm README says what each means). */
-export type ClientErrorCode = "invalidTask" | "missingToken" | "invalidToken" | "tokenProviderFailed" | "invalidOption" | "missingUserId" | "invalidUserId" | "unknownEndpoint" | "wrongEndpoint" | "insecureBaseUrl" | "invalidBaseUrl" | "invalidHeader" | "unserializableTask" | "brokenEnvironment" | "redirectRefused" | "timeout" | "aborted" | "networkError" | "unexpectedStatus" | "bodyNotJson" | "bodyTooLarge" | "notATask" | "errorBodyWithSuccess" | "wrongShape" | "noEtag" | "notDetails";
+export type ClientErrorCode = "invalidTask" | "missingToken" | "invalidToken" | "tokenProviderFailed" | "invalidOption" | "missingUserId" | "invalidUserId" | "unknownEndpoint" | "wrongEndpoint" | "insecureBaseUrl" | "invalidBaseUrl" | "invalidHeader" | "unserializableTask" | "brokenEnvironment" | "redirectRefused" | "timeout" | "aborted" | "networkError" | "unexpectedStatus" | "bodyNotJson" | "bodyTooLarge" | "notATask" | "errorBodyWithSuccess" | "wrongShape" | "noEtag" | "notDetails" | "foreignNextLink";
 
 /** One problem: a validation rule a property broke, or an entry of Graph's `error.details`. */
 export interface GraphProblem {

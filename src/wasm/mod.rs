@@ -8,6 +8,7 @@ pub mod client;
 mod details;
 mod js;
 mod js_json;
+pub mod plan;
 mod transport;
 
 // Talc instead of the default dlmalloc: a few kilobytes less wasm, and faster. Single-threaded wasm
