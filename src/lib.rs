@@ -64,4 +64,4 @@ pub use wasm::bindings::create_task_js;
 pub use wasm::client::{create_legacy_task, create_task, new_uuid, CreateTaskOptions, TokenSource};
 /// `openPlan` (issue 15) for Rust web apps: a plan handle that resolves buckets, people and labels by name.
 #[cfg(target_arch = "wasm32")]
-pub use wasm::plan::{Plan, PlanTarget, PlanTaskInput};
+pub use wasm::plan::{open_plan_js, Plan, PlanJs, PlanTarget, PlanTaskInput};
