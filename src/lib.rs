@@ -22,6 +22,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod batch;
+pub mod bulk;
 pub mod contract;
 // Date and text helpers are the core's plumbing, public only for the emulator and the fuzz tests;
 // `service` re-exports what the service side needs.

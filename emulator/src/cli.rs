@@ -14,7 +14,7 @@ OPTIONS:
     --port PORT              port to bind; 0 picks a free one (default 8787)
     --port-file FILE         write the bound port number to FILE once listening
     --seed FILE              users, plans and buckets (JSON, the shape of GET /_emulator/seed)
-    --data FILE              durable journal: tasks are fsynced here before their 201, reloaded at start
+    --data FILE              SQLite database to keep data in: each 201 is sent after its commit
     --token T                accept only this bearer token (default: any non-empty token)
     --chaos-rate R           fail this fraction (0..1) of writes with 429, 503 or 504
     --chaos-seed N           seed for --chaos-rate, for a repeatable sequence

@@ -53,7 +53,7 @@ async fn plan_limits_2400_active_and_9000_tasks() {
         let (url, plan) = (url.clone(), plan.clone());
         run_concurrently(count, 32, move |i| (url.clone(), auth_headers(), json!({ "planId": plan, "title": format!("t{i}"), "percentComplete": percent })))
     };
-    let statuses = |replies: Vec<Result<graph_tasks_emulator::client::Reply, String>>| -> Vec<u16> { replies.into_iter().map(|r| r.unwrap().status).collect() };
+    let statuses = |replies: Vec<Result<common::Reply, String>>| -> Vec<u16> { replies.into_iter().map(|r| r.unwrap().status).collect() };
 
     // 2400 active tasks fit; the 2401st does not.
     assert!(statuses(create_many(2400, 0).await).iter().all(|&s| s == 201));
