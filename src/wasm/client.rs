@@ -22,7 +22,7 @@ use crate::details::{
 use crate::error::{Error, ErrorKind};
 use crate::model::{LegacyTask, PlannerTask};
 use crate::request::{authorization_value, build_create_request, check_token, uuid_v4, Endpoint, RequestOptions};
-use crate::response::read_create_response;
+use crate::response::{read_create_response, read_plain_response};
 use crate::retry::{decide, Decision, RetryPolicy};
 use crate::schema::{Resource, ASSIGNMENT_ODATA_TYPE, FIRST_ORDER_HINT};
 use crate::validate::AssignmentFix;
@@ -168,6 +168,10 @@ pub(crate) async fn create(task: &JsValue, options: &CreateTaskOptions) -> Resul
 pub(crate) enum Exchange<'a> {
     /// The create of a task of this resource: never re-sent once it may have reached the service.
     Create(Resource),
+    /// A read (GET) or a delete whose success is one of these statuses: safe to repeat, so 429, 5xx,
+    /// timeouts and network failures are retried within the policy.
+    #[allow(dead_code)] // used by the bulk and plan modules, which land next
+    Read(&'static [u16]),
     /// A call after the create of task `task_id`: safe to repeat.
     FollowUp {
         step: &'a FollowUp,
@@ -246,6 +250,15 @@ pub(crate) async fn exchange(
                         now,
                     )
                     .map(|()| None),
+                    Exchange::Read(ok) => read_plain_response(
+                        received.status,
+                        || received.headers(),
+                        parsed.as_ref(),
+                        ok,
+                        client_request_id,
+                        now,
+                    )
+                    .map(|()| None),
                     Exchange::FollowUp { step, task_id, .. } => read_follow_up_response(
                         step,
                         task_id,
@@ -277,6 +290,10 @@ pub(crate) async fn exchange(
                 Decision::RetryAfter(delay) => FollowUpDecision::RetryAfter(delay),
                 Decision::GiveUp => FollowUpDecision::GiveUp,
             },
+            // Retried as a GET after the create is: the same rules, no precondition step.
+            Exchange::Read(_) => {
+                decide_follow_up(&error, &FollowUp::GetTask, retries_done, 0, &options.retry, js::random())
+            }
             Exchange::FollowUp { step, precondition_retries, .. } => {
                 decide_follow_up(&error, step, retries_done, *precondition_retries, &options.retry, js::random())
             }
