@@ -171,7 +171,9 @@ async fn create_plan(State(app): State<Arc<App>>, req: Request) -> Result<Respon
         Some(_) => return Err(GraphError::bad_request("buckets must be a non-empty array of bucket names")),
     };
     let buckets = bucket_names.into_iter().map(|name| Bucket { id: app.ids.planner_id(), name }).collect();
-    let plan = Plan { id: app.ids.planner_id(), title, buckets };
+    // A plan made here belongs to the seed's first group, if there is one: a plan has a container.
+    let group_id = app.store.groups().first().map(|g| g.id.clone());
+    let plan = Plan { id: app.ids.planner_id(), title, buckets, group_id, categories: Default::default() };
     check_plan(&plan).map_err(GraphError::internal)?;
     app.store.write(Write::Plan(plan.clone())).await.map_err(|e| refusal_error(e, None))?;
     Ok(json_of(&plan, StatusCode::CREATED))

@@ -17,6 +17,7 @@ mod details;
 mod error;
 mod faults;
 mod legacy_tasks;
+mod paging;
 mod planner_tasks;
 mod plans;
 mod router;
@@ -25,6 +26,7 @@ mod statics;
 mod store;
 mod task_details;
 mod tasks;
+mod users;
 mod util;
 
 pub use crate::cli::{parse, Command, Config, USAGE};

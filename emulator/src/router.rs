@@ -27,7 +27,7 @@ use crate::body::HARD_BODY_LIMIT;
 use crate::error::{GraphError, RawBody};
 use crate::state::{lock, App, Ctx, Record, RecordedBody, RecordedParams};
 use crate::util::{http_date, now_millis, percent_decode};
-use crate::{control, legacy_tasks, planner_tasks, plans, statics, task_details};
+use crate::{control, legacy_tasks, planner_tasks, plans, statics, task_details, users};
 
 /// Graph's version segment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -70,7 +70,15 @@ fn graph_routes(version: Version) -> Router<Arc<App>> {
         .route("/planner/tasks", post(planner_tasks::create))
         .route("/planner/tasks/{id}", get(planner_tasks::get).delete(planner_tasks::delete))
         .route("/planner/tasks/{id}/details", get(task_details::get).patch(task_details::patch))
-        .route("/planner/plans/{id}/tasks", get(plans::list_tasks));
+        .route("/planner/plans/{id}", get(plans::get))
+        .route("/planner/plans/{id}/details", get(plans::details))
+        .route("/planner/plans/{id}/buckets", get(plans::buckets))
+        .route("/planner/plans/{id}/tasks", get(plans::list_tasks))
+        .route("/planner/buckets/{id}/tasks", get(plans::bucket_tasks))
+        .route("/groups/{id}/planner/plans", get(plans::group_plans))
+        .route("/users", get(users::list))
+        .route("/users/{id}", get(users::get))
+        .route("/me", get(users::me));
     if version == Version::Beta {
         routes = routes
             .route("/me/tasks", post(legacy_tasks::create))
@@ -91,7 +99,8 @@ fn routes(app: &Arc<App>) -> Router {
 }
 
 /// The words of the route table; Graph matches them without regard to case.
-const ROUTE_WORDS: &[&str] = &["v1.0", "beta", "planner", "tasks", "plans", "details", "me", "users", "drive", "root", "createdbyuser", "_emulator"];
+const ROUTE_WORDS: &[&str] =
+    &["v1.0", "beta", "planner", "tasks", "plans", "details", "buckets", "groups", "me", "users", "drive", "root", "createdbyuser", "_emulator"];
 
 /// Graph's paths are case-insensitive and take a trailing slash; the route table is neither, so the
 /// path is brought to the table's form first: the route words in lower case, no trailing slash.

@@ -174,7 +174,7 @@ async fn retry_after_is_enforced_per_client_request_id() {
 
 #[tokio::test]
 async fn chaos_rate_is_roughly_respected() {
-    let emu = Emulator::start(&["--chaos-rate", "0.3", "--chaos-seed", "7"]);
+    let emu = Emulator::start(&["--chaos-rate", "0.3", "--chaos-seed", "7", "--page-size", "1000"]); // one page: the whole plan
     let (plan, _) = emu.new_plan().await;
     let url = emu.url("/v1.0/planner/tasks");
     let n = 600;
