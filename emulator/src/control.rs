@@ -95,6 +95,9 @@ async fn stats(State(app): State<Arc<App>>) -> Result<Response, GraphError> {
         "faultsInjected": { "beforeCommit": stats.faults_before_commit, "afterCommit": stats.faults_after_commit },
         "faultsQueued": queued,
         "writes": stats.writes,
+        "batches": stats.batches,
+        "batchRequests": stats.batch_requests,
+        "throttled": stats.throttled,
     });
     Ok(json_response(StatusCode::OK, body.to_string()))
 }

@@ -59,8 +59,8 @@ pub(crate) struct Fault {
 }
 
 /// The route names a fault can target: creates (planner and 2015), a task's GET and DELETE, the
-/// details' GET and PATCH.
-pub(crate) const ROUTES: &[&str] = &["create", "task", "details"];
+/// details' GET and PATCH, and any of these inside a `$batch` (`batch-item`).
+pub(crate) const ROUTES: &[&str] = &["create", "task", "details", "batch-item"];
 
 /// The longest `delayMs` accepted (ten minutes).
 pub(crate) const MAX_DELAY_MS: u64 = 600_000;

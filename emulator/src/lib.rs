@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 
 mod auth;
+mod batch;
 mod body;
 mod cli;
 mod control;

@@ -27,7 +27,7 @@ use crate::body::HARD_BODY_LIMIT;
 use crate::error::{GraphError, RawBody};
 use crate::state::{lock, App, Ctx, Record, RecordedBody, RecordedParams};
 use crate::util::{http_date, now_millis, percent_decode};
-use crate::{control, legacy_tasks, planner_tasks, plans, statics, task_details, users};
+use crate::{batch, control, legacy_tasks, planner_tasks, plans, statics, task_details, users};
 
 /// Graph's version segment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,8 +59,12 @@ pub(crate) fn service(app: Arc<App>) -> Service {
         .layer(cors())
         .map_request(normalize)
         .service(routes);
-    let stack = ServiceBuilder::new().layer(axum::middleware::from_fn_with_state(app, envelope)).service(inner);
-    BoxCloneSyncService::new(stack)
+    let stack = ServiceBuilder::new().layer(axum::middleware::from_fn_with_state(app.clone(), envelope)).service(inner);
+    let service = BoxCloneSyncService::new(stack);
+    // The requests of a `$batch` go through this same service. A second call (tests build several
+    // services for one app) keeps the first; they are alike.
+    let _ = app.service.set(service.clone());
+    service
 }
 
 /// The routes of one version: the same operations under `/v1.0` and `/beta`, and the 2015 task
@@ -78,7 +82,8 @@ fn graph_routes(version: Version) -> Router<Arc<App>> {
         .route("/groups/{id}/planner/plans", get(plans::group_plans))
         .route("/users", get(users::list))
         .route("/users/{id}", get(users::get))
-        .route("/me", get(users::me));
+        .route("/me", get(users::me))
+        .route("/$batch", post(batch::batch));
     if version == Version::Beta {
         routes = routes
             .route("/me/tasks", post(legacy_tasks::create))
@@ -100,7 +105,7 @@ fn routes(app: &Arc<App>) -> Router {
 
 /// The words of the route table; Graph matches them without regard to case.
 const ROUTE_WORDS: &[&str] =
-    &["v1.0", "beta", "planner", "tasks", "plans", "details", "buckets", "groups", "me", "users", "drive", "root", "createdbyuser", "_emulator"];
+    &["v1.0", "beta", "planner", "tasks", "plans", "details", "buckets", "groups", "$batch", "me", "users", "drive", "root", "createdbyuser", "_emulator"];
 
 /// Graph's paths are case-insensitive and take a trailing slash; the route table is neither, so the
 /// path is brought to the table's form first: the route words in lower case, no trailing slash.

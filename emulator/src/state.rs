@@ -4,13 +4,14 @@
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::time::Instant;
 
 use serde::Serialize;
 
 use crate::cli::Config;
 use crate::faults::{Chaos, Fault};
+use crate::router::Service;
 use crate::store::Store;
 use crate::util::{base64_encode, now_nanos, Ids};
 
@@ -28,6 +29,11 @@ pub(crate) struct Stats {
     pub(crate) faults_before_commit: u64,
     pub(crate) faults_after_commit: u64,
     pub(crate) writes: u64,
+    /// `$batch` requests that parsed, and the requests they held.
+    pub(crate) batches: u64,
+    pub(crate) batch_requests: u64,
+    /// Requests answered 429 by `--rate-limit`.
+    pub(crate) throttled: u64,
 }
 
 /// One recorded write request.
@@ -63,6 +69,8 @@ pub(crate) struct App {
     /// Until when each throttled `client-request-id` must wait.
     pub(crate) throttled: Mutex<HashMap<String, Instant>>,
     pub(crate) records: Mutex<VecDeque<Record>>,
+    /// The whole service, for the requests of a `$batch` (set once it is built).
+    pub(crate) service: OnceLock<Service>,
     last_hint: AtomicI64,
 }
 
@@ -95,6 +103,7 @@ impl App {
             chaos_seed,
             throttled: Mutex::new(HashMap::new()),
             records: Mutex::new(VecDeque::new()),
+            service: OnceLock::new(),
             last_hint: AtomicI64::new(i64::MAX),
         }
     }
