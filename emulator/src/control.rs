@@ -20,6 +20,7 @@ use crate::faults::{parse_faults, Chaos, Fault};
 use crate::router::json_response;
 use crate::state::{lock, App, Record, Stats};
 use crate::store::{check_plan, Bucket, Plan, Write};
+use crate::throttle::ConfigChange;
 use crate::util::parse_query;
 
 /// The routes, to be nested at `/_emulator`.
@@ -32,6 +33,7 @@ pub(crate) fn routes() -> Router<Arc<App>> {
         .route("/reset", post(reset))
         .route("/requests", get(requests))
         .route("/health", get(health))
+        .route("/config", get(get_config).post(set_config))
         .route_layer(axum::middleware::from_fn(only_local_pages))
 }
 
@@ -72,6 +74,30 @@ fn json_of<T: serde::Serialize + ?Sized>(value: &T, status: StatusCode) -> Respo
         Ok(text) => json_response(status, text),
         Err(e) => GraphError::internal(e.to_string()).into_response(),
     }
+}
+
+async fn get_config(State(app): State<Arc<App>>) -> Response {
+    json_of(&*lock(&app.runtime), StatusCode::OK)
+}
+
+/// `POST /_emulator/config` with any subset of `{"chaosRate", "rateLimit", "latencyMs"}`; 0 turns
+/// a behaviour off. A new chaos rate starts its sequence again; a new rate limit fills every bucket.
+async fn set_config(State(app): State<Arc<App>>, req: Request) -> Result<Response, GraphError> {
+    let body = body_of(req).await?;
+    let change: ConfigChange = serde_json::from_slice(&body).map_err(|e| GraphError::bad_request(format!("The config is not valid: {e}")))?;
+    let next = {
+        let mut runtime = lock(&app.runtime);
+        let next = runtime.with(change).map_err(GraphError::bad_request)?;
+        if next.chaos_rate != runtime.chaos_rate {
+            *lock(&app.chaos) = Chaos::new(next.chaos_rate, app.chaos_seed);
+        }
+        if next.rate_limit != runtime.rate_limit {
+            app.limiter.clear();
+        }
+        *runtime = next;
+        next
+    };
+    Ok(json_of(&next, StatusCode::OK))
 }
 
 async fn health() -> Response {
@@ -131,9 +157,10 @@ async fn reset(State(app): State<Arc<App>>, req: Request) -> Result<StatusCode, 
     lock(&app.faults).clear();
     lock(&app.records).clear();
     lock(&app.throttled).clear();
-    if let Some(c) = &app.chaos {
-        *lock(c) = Chaos::new(app.cfg.chaos_rate, app.chaos_seed);
-    }
+    // Back to the command line's settings, and the chaos sequence from its start.
+    *lock(&app.runtime) = App::initial_runtime(&app.cfg);
+    *lock(&app.chaos) = Chaos::new(app.cfg.chaos_rate, app.chaos_seed);
+    app.limiter.clear();
     Ok(StatusCode::NO_CONTENT)
 }
 

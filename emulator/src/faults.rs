@@ -245,7 +245,7 @@ pub(crate) fn take(app: &App, ctx: &Ctx, route: &str, method: &str) -> Option<Fa
         let sent = ctx.sent_client_request_id.as_deref();
         queue.iter().position(|f| f.matches(sent) && f.targets(route, method, ctx.in_batch)).and_then(|i| queue.remove(i))
     };
-    queued.or_else(|| if route == "create" { app.chaos.as_ref().and_then(|c| lock(c).draw()) } else { None })
+    queued.or_else(|| if route == "create" { lock(&app.chaos).draw() } else { None })
 }
 
 /// Runs `process` under `fault`: a fault that does not process the request answers alone; one

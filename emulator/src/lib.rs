@@ -27,6 +27,7 @@ mod statics;
 mod store;
 mod task_details;
 mod tasks;
+mod throttle;
 mod users;
 mod util;
 
