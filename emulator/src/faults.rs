@@ -49,6 +49,10 @@ pub(crate) struct Fault {
     /// failure after the request was received (with `afterCommit`, after the task was stored).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub(crate) break_body: bool,
+    /// Answer at once and store the create this long afterwards: a client that checks right away
+    /// does not find the task, and one that sends it again blindly makes a duplicate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) commit_delay_ms: Option<u64>,
     /// Only a request with this method takes the fault (`"PATCH"`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) method: Option<String>,
@@ -78,6 +82,7 @@ impl Fault {
             delay_ms: None,
             client_request_id: None,
             break_body: false,
+            commit_delay_ms: None,
             method: None,
             route: None,
         }
@@ -147,6 +152,12 @@ impl Fault {
         }
         if self.method.as_deref().is_some_and(|m| m.is_empty() || !m.bytes().all(|b| b.is_ascii_alphabetic())) {
             return Err("method must be an HTTP method such as PATCH".into());
+        }
+        if self.commit_delay_ms.is_some_and(|d| d > MAX_DELAY_MS) {
+            return Err(format!("commitDelayMs must be at most {MAX_DELAY_MS}"));
+        }
+        if self.commit_delay_ms.is_some() && (self.method.is_some() || self.route.as_deref().is_some_and(|r| r != "create" && r != "batch-item")) {
+            return Err("commitDelayMs applies to creates only".into());
         }
         if self.delay_ms.is_some_and(|d| d > MAX_DELAY_MS) {
             return Err(format!("delayMs must be at most {MAX_DELAY_MS}"));
