@@ -434,10 +434,34 @@ export interface CommonOptions {
 }
 
 /** Options of a Planner create (`POST {baseUrl}/planner/tasks`): endpoint `"planner"`, the default. */
-export type PlannerTaskOptions = CommonOptions & TokenOptions & (
+export type PlannerTaskOptions = CommonOptions & TokenOptions & ReconcileOption & (
   | { endpoint?: undefined; userId?: undefined }
   | { endpoint: "planner"; userId?: undefined }
 );
+
+/** Exactly once for a create that may have been committed (a 500, 502 or 504, a timeout, a network failure after sending). */
+export interface ReconcileOption {
+  /**
+   * Look for the task in its plan (same title and bucket, created by the caller since the call began)
+   * instead of failing with `mayHaveBeenCreated`; found, it is the result; not found after the service
+   * had time to store it, it is sent again. Default `false` for createTask, `true` for createTasks.
+   */
+  reconcile?: boolean;
+}
+
+/** Options of createTasks: a Planner create's, plus how the run goes. */
+export type CreateTasksOptions = PlannerTaskOptions & {
+  /** `$batch` requests in flight at once, 1 to 64; default 4. */
+  concurrency?: number;
+  /** Creates per `$batch`, 1 to 20 (Graph's limit); default 20. */
+  batchSize?: number;
+  /** Called after each batch. */
+  onProgress?: ProgressCallback;
+  /** Called with each task's result as soon as it is known (to write a report as the run goes). */
+  onResult?: ResultCallback;
+  /** An earlier run of the same tasks: each task is first looked for in its plan, and sent only if not found. */
+  resume?: ResumeFrom;
+};
 
 /** Options of a 2015 beta create: `"me"`, `"createdByUser"`, or `"user"` with the user's id. */
 export type LegacyTaskOptions = CommonOptions & TokenOptions & (
@@ -545,3 +569,39 @@ export function createTask(task: PlannerTaskInput, options: PlannerTaskOptions):
  * `/drive/root/createdByUser/tasks`) and resolves to the task the service stored. Rejects with a GraphError.
  */
 export function createTask(task: LegacyTaskInput, options: LegacyTaskOptions): Promise<LegacyTask>;
+
+// ─── createTasks ────────────────────────────────────────────────────────────────────────────────────
+
+/** How a bulk run is going: after each batch, and at the end. */
+export interface CreateTasksProgress {
+  readonly total: number;
+  readonly created: number;
+  readonly failed: number;
+  /** Creates sent and not yet answered, and tasks whose details are being set. */
+  readonly inFlight: number;
+  /** While a throttling wait holds every new send: its end (ms since the epoch). */
+  readonly waitingUntil: number | null;
+}
+
+/** One task's result, at its input's index. */
+export type CreateTasksResult =
+  | { readonly ok: true; readonly task: PlannerTask; readonly index: number; readonly reconciled?: true; readonly duplicatesRemoved?: number }
+  | { readonly ok: false; readonly error: GraphError; readonly index: number };
+
+/** Receives the run's progress. */
+export type ProgressCallback = (progress: CreateTasksProgress) => void;
+/** Receives one task's result. */
+export type ResultCallback = (result: CreateTasksResult) => void;
+/** Where a resumed run starts looking. */
+export interface ResumeFrom {
+  /** When the earlier run began (ISO 8601 with an offset, e.g. `2026-12-01T16:00:00Z`). */
+  since: string;
+}
+
+/**
+ * Creates many Planner tasks over JSON batching (`POST {baseUrl}/$batch`, up to 20 creates each, several
+ * in flight) under one throttle, each exactly once. Resolves with one result per input, in input order;
+ * never rejects because a task failed, only for options that cannot work (kind `"config"`). On abort it
+ * still resolves: tasks not created get kind `"aborted"` with `mayHaveBeenCreated` as it truly is.
+ */
+export function createTasks(tasks: PlannerTaskInput[], options: CreateTasksOptions): Promise<CreateTasksResult[]>;

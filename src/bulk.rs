@@ -323,6 +323,7 @@ impl Bulk {
                 matches!(self.items.get(i).map(|it| &it.phase), Some(Phase::MayExist { look_at_ms, .. }) if *look_at_ms <= now_ms)
             })
             .collect();
+        let created = |t: Option<&&Listed>| t.and_then(|t| t.created_ms).unwrap_or(i64::MAX);
         let mut taken: Vec<String> = Vec::new();
         let mut keys_done: Vec<(String, Option<String>)> = Vec::new();
         for &i in &due {
@@ -340,7 +341,15 @@ impl Bulk {
                 .collect();
             let mut matches: Vec<&Listed> =
                 listed.iter().filter(|t| candidate(t, &key.0, &key.1) && !taken.contains(&t.id)).collect();
-            matches.sort_by_key(|t| t.created_ms.unwrap_or(i64::MAX));
+            // Oldest first; an insertion sort, since a key has a handful of matches and the standard
+            // sorts weigh kilobytes of wasm.
+            for k in 1..matches.len() {
+                let mut j = k;
+                while j > 0 && created(matches.get(j - 1)) > created(matches.get(j)) {
+                    matches.swap(j - 1, j);
+                    j -= 1;
+                }
+            }
             // Tasks of this key that are not due (in flight or pending) may yet claim a match: leave
             // them one each before calling anything a duplicate.
             let others_open = self
@@ -385,6 +394,17 @@ impl Bulk {
             }
         }
         out
+    }
+
+    /// Moves every due look to `at_ms` (the listing failed: decide nothing now).
+    pub fn postpone_looks(&mut self, at_ms: f64) {
+        for item in &mut self.items {
+            if let Phase::MayExist { look_at_ms, .. } = &mut item.phase {
+                if *look_at_ms < at_ms {
+                    *look_at_ms = at_ms;
+                }
+            }
+        }
     }
 
     /// Keys (title, bucket) of tasks that were sent again after a look found nothing: a late commit

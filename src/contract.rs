@@ -159,6 +159,19 @@ pub mod option {
     pub const TIMEOUT_MS: &str = "timeoutMs";
     /// Retry settings, or `false`.
     pub const RETRY: &str = "retry";
+    /// Look for a create that may have been committed instead of failing it (`createTask`: default
+    /// false; `createTasks`: default true).
+    pub const RECONCILE: &str = "reconcile";
+    /// `createTasks`: batches in flight at once.
+    pub const CONCURRENCY: &str = "concurrency";
+    /// `createTasks`: creates per batch, 1 to 20.
+    pub const BATCH_SIZE: &str = "batchSize";
+    /// `createTasks`: called with the run's progress after each batch.
+    pub const ON_PROGRESS: &str = "onProgress";
+    /// `createTasks`: called with each task's result as it is known.
+    pub const ON_RESULT: &str = "onResult";
+    /// `createTasks`: `{ since }`, an earlier run's start: look for its tasks before sending.
+    pub const RESUME: &str = "resume";
     /// Every top-level option, in the order the README lists them.
     pub const ALL: &[&str] = &[
         ACCESS_TOKEN,
@@ -171,6 +184,12 @@ pub mod option {
         SIGNAL,
         TIMEOUT_MS,
         RETRY,
+        RECONCILE,
+        CONCURRENCY,
+        BATCH_SIZE,
+        ON_PROGRESS,
+        ON_RESULT,
+        RESUME,
     ];
 
     /// `retry.maxRetries`.

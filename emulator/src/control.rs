@@ -20,6 +20,7 @@ use crate::faults::{parse_faults, Chaos, Fault};
 use crate::router::json_response;
 use crate::state::{lock, App, Record, Stats};
 use crate::store::{check_plan, Bucket, Plan, Write};
+use crate::throttle::ConfigChange;
 use crate::util::parse_query;
 
 /// The routes, to be nested at `/_emulator`.
@@ -32,6 +33,7 @@ pub(crate) fn routes() -> Router<Arc<App>> {
         .route("/reset", post(reset))
         .route("/requests", get(requests))
         .route("/health", get(health))
+        .route("/config", get(get_config).post(set_config))
         .route_layer(axum::middleware::from_fn(only_local_pages))
 }
 
@@ -74,6 +76,30 @@ fn json_of<T: serde::Serialize + ?Sized>(value: &T, status: StatusCode) -> Respo
     }
 }
 
+async fn get_config(State(app): State<Arc<App>>) -> Response {
+    json_of(&*lock(&app.runtime), StatusCode::OK)
+}
+
+/// `POST /_emulator/config` with any subset of `{"chaosRate", "rateLimit", "latencyMs"}`; 0 turns
+/// a behaviour off. A new chaos rate starts its sequence again; a new rate limit fills every bucket.
+async fn set_config(State(app): State<Arc<App>>, req: Request) -> Result<Response, GraphError> {
+    let body = body_of(req).await?;
+    let change: ConfigChange = serde_json::from_slice(&body).map_err(|e| GraphError::bad_request(format!("The config is not valid: {e}")))?;
+    let next = {
+        let mut runtime = lock(&app.runtime);
+        let next = runtime.with(change).map_err(GraphError::bad_request)?;
+        if next.chaos_rate != runtime.chaos_rate {
+            *lock(&app.chaos) = Chaos::new(next.chaos_rate, app.chaos_seed);
+        }
+        if next.rate_limit != runtime.rate_limit {
+            app.limiter.clear();
+        }
+        *runtime = next;
+        next
+    };
+    Ok(json_of(&next, StatusCode::OK))
+}
+
 async fn health() -> Response {
     json_response(StatusCode::OK, json!({ "status": "ok" }).to_string())
 }
@@ -95,6 +121,9 @@ async fn stats(State(app): State<Arc<App>>) -> Result<Response, GraphError> {
         "faultsInjected": { "beforeCommit": stats.faults_before_commit, "afterCommit": stats.faults_after_commit },
         "faultsQueued": queued,
         "writes": stats.writes,
+        "batches": stats.batches,
+        "batchRequests": stats.batch_requests,
+        "throttled": stats.throttled,
     });
     Ok(json_response(StatusCode::OK, body.to_string()))
 }
@@ -128,9 +157,10 @@ async fn reset(State(app): State<Arc<App>>, req: Request) -> Result<StatusCode, 
     lock(&app.faults).clear();
     lock(&app.records).clear();
     lock(&app.throttled).clear();
-    if let Some(c) = &app.chaos {
-        *lock(c) = Chaos::new(app.cfg.chaos_rate, app.chaos_seed);
-    }
+    // Back to the command line's settings, and the chaos sequence from its start.
+    *lock(&app.runtime) = App::initial_runtime(&app.cfg);
+    *lock(&app.chaos) = Chaos::new(app.cfg.chaos_rate, app.chaos_seed);
+    app.limiter.clear();
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -171,7 +201,9 @@ async fn create_plan(State(app): State<Arc<App>>, req: Request) -> Result<Respon
         Some(_) => return Err(GraphError::bad_request("buckets must be a non-empty array of bucket names")),
     };
     let buckets = bucket_names.into_iter().map(|name| Bucket { id: app.ids.planner_id(), name }).collect();
-    let plan = Plan { id: app.ids.planner_id(), title, buckets };
+    // A plan made here belongs to the seed's first group, if there is one: a plan has a container.
+    let group_id = app.store.groups().first().map(|g| g.id.clone());
+    let plan = Plan { id: app.ids.planner_id(), title, buckets, group_id, categories: Default::default() };
     check_plan(&plan).map_err(GraphError::internal)?;
     app.store.write(Write::Plan(plan.clone())).await.map_err(|e| refusal_error(e, None))?;
     Ok(json_of(&plan, StatusCode::CREATED))

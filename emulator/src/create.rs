@@ -86,6 +86,18 @@ async fn checked(app: &Arc<App>, ctx: &Ctx, headers: &HeaderMap, caller: &Caller
         return e.into_response();
     }
     let fault = faults::take(app, ctx, "create", "POST");
+    if let Some((f, ms)) = fault.as_ref().and_then(|f| f.commit_delay_ms.map(|ms| (f, ms))) {
+        // The answer goes now; the create is validated and stored later, in a task of its own.
+        let (app2, ctx2, caller2, body2, target2) = (app.clone(), ctx.clone(), caller.clone(), body.clone(), target.clone());
+        tokio::spawn(async move {
+            tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+            if store_task(&app2, &ctx2, &caller2, &body2, &target2).await.is_ok() {
+                lock(&app2.stats).faults_after_commit += 1;
+            }
+        });
+        faults::delay(f).await;
+        return faults::answer(app, ctx, f, None);
+    }
     faults::apply(app, ctx, fault, async {
         match store_task(app, ctx, caller, body, target).await {
             Ok(created) => created,

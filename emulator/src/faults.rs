@@ -49,6 +49,10 @@ pub(crate) struct Fault {
     /// failure after the request was received (with `afterCommit`, after the task was stored).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub(crate) break_body: bool,
+    /// Answer at once and store the create this long afterwards: a client that checks right away
+    /// does not find the task, and one that sends it again blindly makes a duplicate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) commit_delay_ms: Option<u64>,
     /// Only a request with this method takes the fault (`"PATCH"`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) method: Option<String>,
@@ -59,8 +63,8 @@ pub(crate) struct Fault {
 }
 
 /// The route names a fault can target: creates (planner and 2015), a task's GET and DELETE, the
-/// details' GET and PATCH.
-pub(crate) const ROUTES: &[&str] = &["create", "task", "details"];
+/// details' GET and PATCH, and any of these inside a `$batch` (`batch-item`).
+pub(crate) const ROUTES: &[&str] = &["create", "task", "details", "batch-item"];
 
 /// The longest `delayMs` accepted (ten minutes).
 pub(crate) const MAX_DELAY_MS: u64 = 600_000;
@@ -78,6 +82,7 @@ impl Fault {
             delay_ms: None,
             client_request_id: None,
             break_body: false,
+            commit_delay_ms: None,
             method: None,
             route: None,
         }
@@ -147,6 +152,12 @@ impl Fault {
         }
         if self.method.as_deref().is_some_and(|m| m.is_empty() || !m.bytes().all(|b| b.is_ascii_alphabetic())) {
             return Err("method must be an HTTP method such as PATCH".into());
+        }
+        if self.commit_delay_ms.is_some_and(|d| d > MAX_DELAY_MS) {
+            return Err(format!("commitDelayMs must be at most {MAX_DELAY_MS}"));
+        }
+        if self.commit_delay_ms.is_some() && (self.method.is_some() || self.route.as_deref().is_some_and(|r| r != "create" && r != "batch-item")) {
+            return Err("commitDelayMs applies to creates only".into());
         }
         if self.delay_ms.is_some_and(|d| d > MAX_DELAY_MS) {
             return Err(format!("delayMs must be at most {MAX_DELAY_MS}"));
@@ -245,7 +256,7 @@ pub(crate) fn take(app: &App, ctx: &Ctx, route: &str, method: &str) -> Option<Fa
         let sent = ctx.sent_client_request_id.as_deref();
         queue.iter().position(|f| f.matches(sent) && f.targets(route, method, ctx.in_batch)).and_then(|i| queue.remove(i))
     };
-    queued.or_else(|| if route == "create" { app.chaos.as_ref().and_then(|c| lock(c).draw()) } else { None })
+    queued.or_else(|| if route == "create" { lock(&app.chaos).draw() } else { None })
 }
 
 /// Runs `process` under `fault`: a fault that does not process the request answers alone; one

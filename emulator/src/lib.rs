@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 
 mod auth;
+mod batch;
 mod body;
 mod cli;
 mod control;
@@ -17,6 +18,7 @@ mod details;
 mod error;
 mod faults;
 mod legacy_tasks;
+mod paging;
 mod planner_tasks;
 mod plans;
 mod router;
@@ -25,6 +27,8 @@ mod statics;
 mod store;
 mod task_details;
 mod tasks;
+mod throttle;
+mod users;
 mod util;
 
 pub use crate::cli::{parse, Command, Config, USAGE};

@@ -4,7 +4,7 @@ use graph_tasks_emulator::{Command, USAGE};
 
 fn main() {
     let cfg = match graph_tasks_emulator::parse(std::env::args().skip(1)) {
-        Ok(Command::Run(cfg)) => cfg,
+        Ok(Command::Run(cfg)) => *cfg,
         Ok(Command::Help) => {
             print!("{USAGE}");
             return;

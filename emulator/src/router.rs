@@ -26,8 +26,8 @@ use crate::auth::authenticate;
 use crate::body::HARD_BODY_LIMIT;
 use crate::error::{GraphError, RawBody};
 use crate::state::{lock, App, Ctx, Record, RecordedBody, RecordedParams};
-use crate::util::{http_date, now_millis, percent_decode};
-use crate::{control, legacy_tasks, planner_tasks, plans, statics, task_details};
+use crate::util::{format_seconds, http_date, now_millis, percent_decode};
+use crate::{batch, control, legacy_tasks, planner_tasks, plans, statics, task_details, users};
 
 /// Graph's version segment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,8 +59,12 @@ pub(crate) fn service(app: Arc<App>) -> Service {
         .layer(cors())
         .map_request(normalize)
         .service(routes);
-    let stack = ServiceBuilder::new().layer(axum::middleware::from_fn_with_state(app, envelope)).service(inner);
-    BoxCloneSyncService::new(stack)
+    let stack = ServiceBuilder::new().layer(axum::middleware::from_fn_with_state(app.clone(), envelope)).service(inner);
+    let service = BoxCloneSyncService::new(stack);
+    // The requests of a `$batch` go through this same service. A second call (tests build several
+    // services for one app) keeps the first; they are alike.
+    let _ = app.service.set(service.clone());
+    service
 }
 
 /// The routes of one version: the same operations under `/v1.0` and `/beta`, and the 2015 task
@@ -70,7 +74,16 @@ fn graph_routes(version: Version) -> Router<Arc<App>> {
         .route("/planner/tasks", post(planner_tasks::create))
         .route("/planner/tasks/{id}", get(planner_tasks::get).delete(planner_tasks::delete))
         .route("/planner/tasks/{id}/details", get(task_details::get).patch(task_details::patch))
-        .route("/planner/plans/{id}/tasks", get(plans::list_tasks));
+        .route("/planner/plans/{id}", get(plans::get))
+        .route("/planner/plans/{id}/details", get(plans::details))
+        .route("/planner/plans/{id}/buckets", get(plans::buckets))
+        .route("/planner/plans/{id}/tasks", get(plans::list_tasks))
+        .route("/planner/buckets/{id}/tasks", get(plans::bucket_tasks))
+        .route("/groups/{id}/planner/plans", get(plans::group_plans))
+        .route("/users", get(users::list))
+        .route("/users/{id}", get(users::get))
+        .route("/me", get(users::me))
+        .route("/$batch", post(batch::batch));
     if version == Version::Beta {
         routes = routes
             .route("/me/tasks", post(legacy_tasks::create))
@@ -91,7 +104,8 @@ fn routes(app: &Arc<App>) -> Router {
 }
 
 /// The words of the route table; Graph matches them without regard to case.
-const ROUTE_WORDS: &[&str] = &["v1.0", "beta", "planner", "tasks", "plans", "details", "me", "users", "drive", "root", "createdbyuser", "_emulator"];
+const ROUTE_WORDS: &[&str] =
+    &["v1.0", "beta", "planner", "tasks", "plans", "details", "buckets", "groups", "$batch", "me", "users", "drive", "root", "createdbyuser", "_emulator"];
 
 /// Graph's paths are case-insensitive and take a trailing slash; the route table is neither, so the
 /// path is brought to the table's form first: the route words in lower case, no trailing slash.
@@ -222,12 +236,29 @@ async fn envelope(State(app): State<Arc<App>>, mut req: Request, next: Next) -> 
     // Requests to Graph's routes go into the request record; what they sent is kept from here.
     let graph_route = method != Method::OPTIONS && ["/v1.0/", "/beta/"].iter().any(|p| path.get(..p.len()).is_some_and(|head| head.eq_ignore_ascii_case(p)));
     let sent = graph_route.then(|| (req.headers().clone(), req.uri().query().unwrap_or_default().to_owned(), now_millis()));
+    let runtime = *lock(&app.runtime);
+    // `--rate-limit`: each request of a Graph route takes a token of its caller's bucket; a batch's
+    // requests each take one, the batch itself none.
+    let throttled = match (graph_route && runtime.rate_limit > 0.0 && !path.to_ascii_lowercase().ends_with("/$batch"), authenticate(&app, req.headers())) {
+        (true, Ok(caller)) => app.limiter.admit(&caller.id, runtime.rate_limit, Instant::now()).err(),
+        _ => None,
+    };
     // The request runs in a task of its own, as a service's would: a client that disconnects (a
     // timeout, an abort) does not cancel a write half-way, and the request is still recorded.
-    let mut resp = match tokio::spawn(next.run(req)).await {
-        Ok(resp) => resp,
-        Err(_) => GraphError::internal("The request failed inside the emulator.").into_response(),
+    let mut resp = match throttled {
+        Some(wait) => {
+            lock(&app.stats).throttled += 1;
+            let millis = wait.as_micros().div_ceil(1000).max(1) as u64;
+            GraphError::too_many_requests().with_header("retry-after", &format_seconds(millis)).into_response()
+        }
+        None => match tokio::spawn(next.run(req)).await {
+            Ok(resp) => resp,
+            Err(_) => GraphError::internal("The request failed inside the emulator.").into_response(),
+        },
     };
+    if graph_route && runtime.latency_ms > 0 {
+        tokio::time::sleep(Duration::from_millis(runtime.latency_ms)).await;
+    }
     // tower-http answers a preflight 200; Graph's front door (and the emulator before) answers 204.
     if method == Method::OPTIONS && resp.status() == StatusCode::OK && resp.headers().contains_key(header::ACCESS_CONTROL_ALLOW_METHODS) {
         *resp.status_mut() = StatusCode::NO_CONTENT;

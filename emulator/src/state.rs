@@ -4,14 +4,16 @@
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::time::Instant;
 
 use serde::Serialize;
 
 use crate::cli::Config;
 use crate::faults::{Chaos, Fault};
+use crate::router::Service;
 use crate::store::Store;
+use crate::throttle::{RateLimiter, RuntimeConfig};
 use crate::util::{base64_encode, now_nanos, Ids};
 
 /// How many write requests `GET /_emulator/requests` remembers.
@@ -28,6 +30,11 @@ pub(crate) struct Stats {
     pub(crate) faults_before_commit: u64,
     pub(crate) faults_after_commit: u64,
     pub(crate) writes: u64,
+    /// `$batch` requests that parsed, and the requests they held.
+    pub(crate) batches: u64,
+    pub(crate) batch_requests: u64,
+    /// Requests answered 429 by `--rate-limit`.
+    pub(crate) throttled: u64,
 }
 
 /// One recorded write request.
@@ -58,11 +65,17 @@ pub(crate) struct App {
     pub(crate) store: Store,
     pub(crate) stats: Mutex<Stats>,
     pub(crate) faults: Mutex<VecDeque<Fault>>,
-    pub(crate) chaos: Option<Mutex<Chaos>>,
+    /// The chaos sequence (its rate may be 0: nothing fails).
+    pub(crate) chaos: Mutex<Chaos>,
+    /// What `POST /_emulator/config` changes.
+    pub(crate) runtime: Mutex<RuntimeConfig>,
+    pub(crate) limiter: RateLimiter,
     pub(crate) chaos_seed: u64,
     /// Until when each throttled `client-request-id` must wait.
     pub(crate) throttled: Mutex<HashMap<String, Instant>>,
     pub(crate) records: Mutex<VecDeque<Record>>,
+    /// The whole service, for the requests of a `$batch` (set once it is built).
+    pub(crate) service: OnceLock<Service>,
     last_hint: AtomicI64,
 }
 
@@ -82,7 +95,8 @@ impl App {
     pub(crate) fn new(cfg: Config, store: Store, local_addr: SocketAddr) -> App {
         let ids = Ids::new();
         let chaos_seed = cfg.chaos_seed.unwrap_or_else(|| ids.next_u64());
-        let chaos = (cfg.chaos_rate > 0.0).then(|| Mutex::new(Chaos::new(cfg.chaos_rate, chaos_seed)));
+        let chaos = Mutex::new(Chaos::new(cfg.chaos_rate, chaos_seed));
+        let runtime = Mutex::new(App::initial_runtime(&cfg));
         App {
             control: control_allowed(local_addr.ip(), cfg.allow_remote_control),
             cfg,
@@ -92,11 +106,19 @@ impl App {
             stats: Mutex::new(Stats::default()),
             faults: Mutex::new(VecDeque::new()),
             chaos,
+            runtime,
+            limiter: RateLimiter::default(),
             chaos_seed,
             throttled: Mutex::new(HashMap::new()),
             records: Mutex::new(VecDeque::new()),
+            service: OnceLock::new(),
             last_hint: AtomicI64::new(i64::MAX),
         }
+    }
+
+    /// The run-time settings as the command line gave them.
+    pub(crate) fn initial_runtime(cfg: &Config) -> RuntimeConfig {
+        RuntimeConfig { chaos_rate: cfg.chaos_rate, rate_limit: cfg.rate_limit, latency_ms: cfg.latency_ms }
     }
 
     /// A service order hint: `i64::MAX` minus .NET ticks, the shape of Planner's own hints

@@ -46,7 +46,7 @@ async fn ten_thousand_creates_from_64_clients() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn plan_limits_2400_active_and_9000_tasks() {
-    let emu = Emulator::start(&[]);
+    let emu = Emulator::start(&["--page-size", "10000"]); // one page holds the whole plan
     let (plan, _) = emu.new_plan().await;
     let url = emu.url("/v1.0/planner/tasks");
     let create_many = |count: usize, percent: u32| {

@@ -53,7 +53,8 @@ async fn sigkill_during_a_write_load_loses_no_acknowledged_task() {
     let acked = acked.lock().unwrap().clone();
     assert!(acked.len() >= 1500);
 
-    let emu = Emulator::start(&["--data", &data]);
+    // One page holds the whole plan, so that the list below is every task.
+    let emu = Emulator::start(&["--data", &data, "--page-size", "100000"]);
     let s = emu.stats().await;
     assert!(s["tasksStored"].as_u64().unwrap() >= acked.len() as u64, "{s}");
     for (id, body) in &acked {

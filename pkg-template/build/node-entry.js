@@ -5,12 +5,13 @@
 // requiring the package does nothing else.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { initSync, createTask as run } from "./graph_tasks.js";
+import { initSync, createTask as runCreateTask, createTasks as runCreateTasks } from "./graph_tasks.js";
 export { GraphError } from "./graph_error.js";
 
 let ready = false;
 
-export function createTask(task, options) {
+// Each export instantiates the wasm synchronously on its first call (read with fs), then calls through.
+const whenReady = (run) => (...args) => {
   if (!ready) {
     try {
       initSync({ module: readFileSync(join(__dirname, "graph_tasks_bg.wasm")) });
@@ -19,5 +20,8 @@ export function createTask(task, options) {
     }
     ready = true;
   }
-  return run(task, options);
-}
+  return run(...args);
+};
+
+export const createTask = /* @__PURE__ */ whenReady(runCreateTask);
+export const createTasks = /* @__PURE__ */ whenReady(runCreateTasks);

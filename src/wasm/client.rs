@@ -74,6 +74,9 @@ pub struct CreateTaskOptions {
     pub timeout_ms: u32,
     /// Retries of throttled and unavailable responses.
     pub retry: RetryPolicy,
+    /// Look for a create that may have been committed (a 504, a timeout…) in the plan instead of
+    /// failing it; not found, it is sent again.
+    pub reconcile: bool,
 }
 
 impl CreateTaskOptions {
@@ -88,6 +91,7 @@ impl CreateTaskOptions {
             signal: None,
             timeout_ms: DEFAULT_TIMEOUT_MS,
             retry: RetryPolicy::default(),
+            reconcile: false,
         }
     }
 }
@@ -170,7 +174,6 @@ pub(crate) enum Exchange<'a> {
     Create(Resource),
     /// A read (GET) or a delete whose success is one of these statuses: safe to repeat, so 429, 5xx,
     /// timeouts and network failures are retried within the policy.
-    #[allow(dead_code)] // used by the bulk and plan modules, which land next
     Read(&'static [u16]),
     /// A call after the create of task `task_id`: safe to repeat.
     FollowUp {
@@ -315,7 +318,12 @@ pub(crate) async fn exchange(
 /// The JSON body: the snapshot's own text, or (when the docs require assignment fields the caller
 /// left out, or `details` must be left out) the snapshot changed accordingly. The snapshot is the
 /// client's own plain copy, so the caller's object is never modified.
-fn body_text(text: JsString, snapshot: &JsValue, fixes: &[AssignmentFix], drop_details: bool) -> Result<String, Error> {
+pub(crate) fn body_text(
+    text: JsString,
+    snapshot: &JsValue,
+    fixes: &[AssignmentFix],
+    drop_details: bool,
+) -> Result<String, Error> {
     if fixes.is_empty() && !drop_details {
         return Ok(String::from(&text));
     }
@@ -340,7 +348,7 @@ fn body_text(text: JsString, snapshot: &JsValue, fixes: &[AssignmentFix], drop_d
 /// A random UUID: `crypto.randomUUID()` where there is one (Node, secure browser contexts; it is much
 /// cheaper than `getRandomValues` in Node), else one made of `crypto.getRandomValues` bytes, else of
 /// `Math.random`.
-fn new_request_id() -> String {
+pub(crate) fn new_request_id() -> String {
     if let Some(id) = js::random_uuid() {
         return id;
     }

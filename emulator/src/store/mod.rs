@@ -26,7 +26,7 @@ use graph_tasks::schema::Resource;
 use crate::details;
 use graph_tasks::validate::{MAX_ACTIVE_TASKS_IN_PLAN, MAX_TASKS_IN_PLAN};
 
-pub(crate) use seed::{check_plan, Bucket, Plan, Seed, User, DEFAULT_USER_ID, DEFAULT_USER_NAME};
+pub(crate) use seed::{check_plan, Bucket, Group, Plan, Seed, User, DEFAULT_USER_ID, DEFAULT_USER_NAME};
 
 /// The most writes one transaction takes; more wait for the next one.
 const MAX_GROUP: usize = 1024;
@@ -151,6 +151,9 @@ pub(crate) struct Store {
     reads: Reads,
     /// Display names by user id (the seed's users; they do not change at run time).
     user_names: HashMap<String, String>,
+    /// The seed's users and groups, in seed order.
+    users: Vec<User>,
+    groups: Vec<Group>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -199,7 +202,7 @@ impl Store {
         // Even in memory one thread writes, so that concurrent creates share a transaction.
         let (writer, jobs) = mpsc::channel();
         std::thread::Builder::new().name("store-writer".into()).spawn(move || serve(&engine, jobs)).map_err(|e| e.to_string())?;
-        Ok((Store { writer, reads, user_names }, report))
+        Ok((Store { writer, reads, user_names, users: seed.users.clone(), groups: seed.groups.clone() }, report))
     }
 
     /// Stores `write`; returns once it is committed (on disk with `--data`), or why it was not.
@@ -265,23 +268,68 @@ impl Store {
         self.read(|c| c.query_row("SELECT count(*) FROM tasks", [], |r| r.get::<_, i64>(0)).map(|n| n.max(0) as u64))
     }
 
-    /// Users and plans as they are now: the seed's, then those created at run time.
-    pub(crate) fn view(&self) -> Result<Seed, String> {
+    /// The seed's users.
+    pub(crate) fn users(&self) -> &[User] {
+        &self.users
+    }
+
+    /// The seed's groups.
+    pub(crate) fn groups(&self) -> &[Group] {
+        &self.groups
+    }
+
+    /// Plans chosen by `filter` (a SQL condition on `plans`, with `?1` bound to `arg`), with their
+    /// buckets: the seed's first, then those created at run time.
+    fn plans_where(&self, filter: &str, arg: &str) -> Result<Vec<Plan>, String> {
         self.read(|c| {
-            let users = c
-                .prepare_cached("SELECT id, display_name FROM users ORDER BY rowid")?
-                .query_map([], |r| Ok(User { id: r.get(0)?, display_name: r.get(1)? }))?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let sql = format!("SELECT id, title, group_id, categories FROM plans WHERE {filter} ORDER BY seeded DESC, seq");
             let mut plans = c
-                .prepare_cached("SELECT id, title FROM plans ORDER BY seeded DESC, seq")?
-                .query_map([], |r| Ok(Plan { id: r.get(0)?, title: r.get(1)?, buckets: Vec::new() }))?
+                .prepare_cached(&sql)?
+                .query_map([arg], |r| {
+                    let categories: String = r.get(3)?;
+                    Ok(Plan {
+                        id: r.get(0)?,
+                        title: r.get(1)?,
+                        buckets: Vec::new(),
+                        group_id: r.get(2)?,
+                        categories: serde_json::from_str(&categories).unwrap_or_default(),
+                    })
+                })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             let mut buckets = c.prepare_cached("SELECT id, name FROM buckets WHERE plan_id = ?1 ORDER BY seq")?;
             for plan in &mut plans {
                 plan.buckets = buckets.query_map([&plan.id], |r| Ok(Bucket { id: r.get(0)?, name: r.get(1)? }))?.collect::<rusqlite::Result<Vec<_>>>()?;
             }
-            Ok(Seed { users, plans })
+            Ok(plans)
         })
+    }
+
+    /// A plan with its buckets.
+    pub(crate) fn plan(&self, id: &str) -> Result<Option<Plan>, String> {
+        Ok(self.plans_where("id = ?1", id)?.pop())
+    }
+
+    /// The plans a group owns.
+    pub(crate) fn group_plans(&self, group_id: &str) -> Result<Vec<Plan>, String> {
+        self.plans_where("group_id = ?1", group_id)
+    }
+
+    /// The bodies of a bucket's tasks in creation order; `None` when there is no such bucket.
+    pub(crate) fn bucket_tasks(&self, bucket_id: &str) -> Result<Option<Vec<String>>, String> {
+        self.read(|c| {
+            let exists = c.prepare_cached("SELECT 1 FROM buckets WHERE id = ?1")?.query_row([bucket_id], |_| Ok(())).optional()?.is_some();
+            if !exists {
+                return Ok(None);
+            }
+            let mut stmt = c.prepare_cached("SELECT body FROM tasks WHERE bucket_id = ?1 ORDER BY seq")?;
+            let bodies = stmt.query_map([bucket_id], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(Some(bodies))
+        })
+    }
+
+    /// Users, groups and plans as they are now: the seed's plans, then those created at run time.
+    pub(crate) fn view(&self) -> Result<Seed, String> {
+        Ok(Seed { users: self.users.clone(), groups: self.groups.clone(), plans: self.plans_where("1 = 1 OR ?1 = ''", "")? })
     }
 }
 
@@ -291,13 +339,24 @@ impl Engine {
         let mut engine = Engine { conn, plans: HashMap::new(), bucket_plan: HashMap::new() };
         let tx = engine.conn.transaction()?;
         tx.execute_batch(
-            "DELETE FROM users; DELETE FROM buckets WHERE plan_id IN (SELECT id FROM plans WHERE seeded = 1); DELETE FROM plans WHERE seeded = 1;",
+            "DELETE FROM users; DELETE FROM groups; DELETE FROM buckets WHERE plan_id IN (SELECT id FROM plans WHERE seeded = 1); DELETE FROM plans WHERE seeded = 1;",
         )?;
         for user in &seed.users {
-            tx.execute("INSERT OR REPLACE INTO users (id, display_name) VALUES (?1, ?2)", params![user.id, user.display_name])?;
+            tx.execute(
+                "INSERT OR REPLACE INTO users (id, display_name, user_principal_name, mail) VALUES (?1, ?2, ?3, ?4)",
+                params![user.id, user.display_name, user.user_principal_name, user.mail],
+            )?;
+        }
+        for group in &seed.groups {
+            tx.execute("INSERT OR REPLACE INTO groups (id, display_name) VALUES (?1, ?2)", params![group.id, group.display_name])?;
         }
         for plan in &seed.plans {
-            if tx.execute("INSERT OR IGNORE INTO plans (id, title, seeded) VALUES (?1, ?2, 1)", params![plan.id, plan.title])? == 1 {
+            let categories = serde_json::to_string(&plan.categories).unwrap_or_else(|_| "{}".into());
+            if tx.execute(
+                "INSERT OR IGNORE INTO plans (id, title, seeded, group_id, categories) VALUES (?1, ?2, 1, ?3, ?4)",
+                params![plan.id, plan.title, plan.group_id, categories],
+            )? == 1
+            {
                 for bucket in &plan.buckets {
                     tx.execute("INSERT OR IGNORE INTO buckets (id, plan_id, name) VALUES (?1, ?2, ?3)", params![bucket.id, plan.id, bucket.name])?;
                 }
@@ -450,7 +509,13 @@ impl Engine {
         if self.plans.contains_key(&plan.id) || plan.buckets.iter().any(|b| self.bucket_plan.contains_key(&b.id) || b.id == plan.id) {
             return Ok(Err(Refusal::IdTaken));
         }
-        self.conn.prepare_cached("INSERT INTO plans (id, title, seeded) VALUES (?1, ?2, 0)")?.execute(params![plan.id, plan.title])?;
+        let categories = serde_json::to_string(&plan.categories).unwrap_or_else(|_| "{}".into());
+        self.conn.prepare_cached("INSERT INTO plans (id, title, seeded, group_id, categories) VALUES (?1, ?2, 0, ?3, ?4)")?.execute(params![
+            plan.id,
+            plan.title,
+            plan.group_id,
+            categories
+        ])?;
         for bucket in &plan.buckets {
             self.conn.prepare_cached("INSERT INTO buckets (id, plan_id, name) VALUES (?1, ?2, ?3)")?.execute(params![bucket.id, plan.id, bucket.name])?;
             self.bucket_plan.insert(bucket.id.clone(), plan.id.clone());
@@ -521,7 +586,7 @@ mod tests {
     #[test]
     fn limits_checks_and_reset() {
         let (store, _) = Store::open(None, &Seed::builtin()).unwrap();
-        let plan = Plan { id: "AAAAAAAAAAAAAAAAAAAAAAAAAAAA".into(), title: "p".into(), buckets: vec![] };
+        let plan = Plan { id: "AAAAAAAAAAAAAAAAAAAAAAAAAAAA".into(), title: "p".into(), buckets: vec![], group_id: None, categories: Default::default() };
         run(&store, Write::Plan(plan.clone())).unwrap();
         assert_eq!(run(&store, Write::Plan(plan)), Err(Refusal::IdTaken));
         let p = "AAAAAAAAAAAAAAAAAAAAAAAAAAAA";

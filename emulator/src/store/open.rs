@@ -15,15 +15,24 @@ pub(crate) const SCHEMA_VERSION: i32 = 1;
 /// The schema (documented in emulator/README.md, "Durability"). `seq` is the creation order.
 pub(crate) const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS users (
+    id                  TEXT PRIMARY KEY,
+    display_name        TEXT NOT NULL,
+    user_principal_name TEXT,
+    mail                TEXT
+);
+CREATE TABLE IF NOT EXISTS groups (
     id           TEXT PRIMARY KEY,
     display_name TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS plans (
-    seq    INTEGER PRIMARY KEY,
-    id     TEXT NOT NULL UNIQUE,
-    title  TEXT NOT NULL,
-    seeded INTEGER NOT NULL
+    seq        INTEGER PRIMARY KEY,
+    id         TEXT NOT NULL UNIQUE,
+    title      TEXT NOT NULL,
+    seeded     INTEGER NOT NULL,
+    group_id   TEXT,
+    categories TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS plans_by_group ON plans (group_id, seq);
 CREATE TABLE IF NOT EXISTS buckets (
     seq     INTEGER PRIMARY KEY,
     id      TEXT NOT NULL UNIQUE,
