@@ -326,3 +326,54 @@ async fn the_rust_api_opens_and_creates() {
     let e = plan.create_task(&bad).await.unwrap_err();
     assert_eq!(e.problems[0].field, "bucket");
 }
+
+#[wasm_bindgen_test]
+async fn many_people_are_looked_up_in_one_batch() {
+    let (id, _) = plan_with(&unique("batch-people"), &["To do"]).await;
+    let plan = open(json!({ "planId": id }), json!({})).await.unwrap();
+    let everyone =
+        ["DevUser@contoso.com", "AlexW@contoso.com", "MeganB@contoso.com", "AdeleV@contoso.com", "LeeG@contoso.com"];
+    let crid = unique("batch-people");
+    let mut assignees: Vec<&str> = everyone.to_vec();
+    assignees.push("ghost@contoso.com");
+    let e = create_with(&plan, json!({ "title": "t", "assignees": assignees }), &crid).await.unwrap_err();
+    assert_eq!(
+        e.problems().iter().map(|p| p["field"].as_str().unwrap().to_owned()).collect::<Vec<_>>(),
+        vec!["assignees[5]"]
+    );
+    let sent = paths(&received(&crid).await);
+    assert_eq!(sent.iter().filter(|p| *p == "POST /v1.0/$batch").count(), 1, "{sent:?}");
+    assert!(sent.iter().all(|p| !p.starts_with("GET /v1.0/users/")), "no lookup on its own: {sent:?}");
+    let crid = unique("batch-people-again");
+    let task = create_with(&plan, json!({ "title": "t", "assignees": everyone }), &crid).await.unwrap();
+    assert_eq!(task["assignments"].as_object().unwrap().len(), 5);
+    assert_eq!(paths(&received(&crid).await), vec!["POST /v1.0/planner/tasks"], "every one known by now");
+}
+
+#[wasm_bindgen(inline_js = r#"
+export function collector() { const seen = []; const f = (r) => seen.push(r.index); f.seen = seen; return f; }
+"#)]
+extern "C" {
+    fn collector() -> JsValue;
+}
+
+#[wasm_bindgen_test]
+async fn create_tasks_reports_results_with_the_inputs_indexes() {
+    let (id, _) = plan_with(&unique("indexes"), &["To do"]).await;
+    let plan = open(json!({ "planId": id }), json!({})).await.unwrap();
+    let on_result = collector();
+    let options = js(json!({ "concurrency": 2 }));
+    set(&options, "onResult", &on_result);
+    let inputs =
+        js(json!([{ "title": "bad", "bucket": "nope" }, { "title": "a" }, { "labels": ["x"] }, { "title": "b" }]));
+    let results = to_json(&settle(plan.create_tasks(inputs, options)).await.unwrap());
+    let indexes: Vec<u64> = results.as_array().unwrap().iter().map(|r| r["index"].as_u64().unwrap()).collect();
+    assert_eq!(indexes, vec![0, 1, 2, 3]);
+    let oks: Vec<bool> = results.as_array().unwrap().iter().map(|r| r["ok"].as_bool().unwrap()).collect();
+    assert_eq!(oks, vec![false, true, false, true]);
+    let mut seen: Vec<u64> =
+        to_json(&get(&on_result, "seen")).as_array().unwrap().iter().map(|i| i.as_u64().unwrap()).collect();
+    seen.sort();
+    assert_eq!(seen, vec![0, 1, 2, 3]);
+    assert_eq!(tasks_in_plan(&id).await, 2);
+}

@@ -263,7 +263,7 @@ pub(crate) fn to_js_error(error: Error) -> JsValue {
 }
 
 /// The options of one call on a plan handle (`plan.createTask(input, options)`): `clientRequestId`,
-/// `signal`, `timeoutMs` and `retry` over the handle's own; absent or undefined, the handle's.
+/// `signal`, `timeoutMs`, `retry` and `reconcile` over the handle's own; absent or undefined, the handle's.
 pub(crate) fn read_call_options(base: &CreateTaskOptions, options: &JsValue) -> Result<CreateTaskOptions, Error> {
     let mut out = base.clone();
     if !options.is_object() {
@@ -282,6 +282,9 @@ pub(crate) fn read_call_options(base: &CreateTaskOptions, options: &JsValue) -> 
     }
     if option(options, option::RETRY)?.is_some() {
         out.retry = read_retry(options)?;
+    }
+    if let Some(v) = option(options, option::RECONCILE)? {
+        out.reconcile = v.as_bool().ok_or_else(|| invalid_option(option::RECONCILE, "true or false"))?;
     }
     Ok(out)
 }

@@ -11,8 +11,10 @@ use std::task::{Context, Poll};
 
 use js_sys::{Array, Object, Promise};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
-use super::bindings::{read_call_options, read_options, to_js_error};
+use super::bindings::{read_bulk_options, read_call_options, read_options, to_js_error};
+use super::bulk::{create_tasks, BulkOptions};
 use super::client::{create, exchange, new_uuid, CreateTaskOptions, Exchange, Sent};
 use super::js;
 use crate::batch::{batch_body, read_batch_response, SubRequest, MAX_BATCH_REQUESTS};
@@ -490,14 +492,25 @@ fn problems_error(problems: Vec<Problem>) -> Error {
     Error::validation(problems)
 }
 
-/// Resolve, then the create path (with details).
-async fn create_one(inner: &Inner, input: &JsValue, options: &CreateTaskOptions) -> Result<JsValue, Error> {
+/// The people of `input` looked up, and its names resolved: the plain task, and the call's options
+/// with its `client-request-id` (which the lookups and the create share).
+async fn resolve_for_create(
+    inner: &Inner,
+    input: &JsValue,
+    options: &CreateTaskOptions,
+) -> Result<(JsValue, CreateTaskOptions), Error> {
     let mut options = options.clone();
     let crid = call_id(&options)?;
     options.client_request_id = Some(crid.clone());
     let copy = copy_of(input)?;
     look_up_people(inner, std::slice::from_ref(&copy), &crid, &options).await?;
     let task = resolve_one(&inner.plan.borrow(), &inner.people.borrow(), &Ok(copy)).map_err(problems_error)?;
+    Ok((task, options))
+}
+
+/// Resolve, then the create path (with details).
+async fn create_one(inner: &Inner, input: &JsValue, options: &CreateTaskOptions) -> Result<JsValue, Error> {
+    let (task, options) = resolve_for_create(inner, input, options).await?;
     create(&task, &options).await
 }
 
@@ -561,9 +574,9 @@ impl PlanJs {
     #[wasm_bindgen(js_name = createTask)]
     pub fn create_task(&self, input: JsValue, options: JsValue) -> Promise {
         let inner = self.plan.inner.clone();
-        promise(async move {
-            let options = read_call_options(&inner.options, &options)?;
-            create_one(&inner, &input, &options).await
+        wasm_bindgen_futures::future_to_promise(async move {
+            let options = read_call_options(&inner.options, &options).map_err(to_js_error)?;
+            create_one_js(&inner, &input, &options).await
         })
     }
 
@@ -572,8 +585,9 @@ impl PlanJs {
     pub fn create_tasks(&self, inputs: JsValue, options: JsValue) -> Promise {
         let inner = self.plan.inner.clone();
         promise(async move {
+            let bulk = read_bulk_options(&options)?;
             let options = read_call_options(&inner.options, &options)?;
-            create_many(&inner, &inputs, &options).await.map(JsValue::from)
+            create_many(&inner, &inputs, &options, bulk).await.map(JsValue::from)
         })
     }
 
@@ -635,32 +649,98 @@ async fn resolve_all(inner: &Inner, inputs: &JsValue) -> Result<JsValue, Error> 
     Ok(out.into())
 }
 
-/// `{ ok: true, task }` or `{ ok: false, error }` per input: the inputs whose names do not resolve get
-/// their validation error; the others are created one after another.
-async fn create_many(inner: &Inner, inputs: &JsValue, options: &CreateTaskOptions) -> Result<Array, Error> {
+/// `plan.createTasks`: every input resolved first (one lookup pass for all their people); those whose
+/// names do not resolve get their validation error as their result, the rest go to the bulk path
+/// (`createTasks`). One result per input, `index` the input's own.
+async fn create_many(
+    inner: &Inner,
+    inputs: &JsValue,
+    options: &CreateTaskOptions,
+    mut bulk: BulkOptions,
+) -> Result<Array, Error> {
     let (inputs, readable) = copies(&input_list(inputs)?);
     let crid = call_id(options)?;
     look_up_people(inner, &readable, &crid, options).await?;
-    let results = Array::new();
-    for input in &inputs {
-        let resolved = resolve_one(&inner.plan.borrow(), &inner.people.borrow(), input);
-        let outcome = match resolved {
-            Ok(task) => {
-                let mut one = options.clone();
-                one.client_request_id = None;
-                create(&task, &one).await
+    let mut tasks = Vec::with_capacity(inputs.len());
+    // `sent[j]` is the index of the input whose task is `tasks[j]`.
+    let mut sent: Vec<u32> = Vec::with_capacity(inputs.len());
+    let results: Vec<Option<JsValue>> = {
+        let plan = inner.plan.borrow();
+        let people = inner.people.borrow();
+        let mut results = Vec::with_capacity(inputs.len());
+        for (i, copy) in inputs.iter().enumerate() {
+            match resolve_one(&plan, &people, copy) {
+                Ok(task) => {
+                    tasks.push(task);
+                    sent.push(i as u32);
+                    results.push(None);
+                }
+                Err(problems) => {
+                    let result = Object::new();
+                    js::set(&result, "ok", &JsValue::FALSE);
+                    js::set(&result, "error", &to_js_error(problems_error(problems)));
+                    js::set(&result, "index", &JsValue::from(i as u32));
+                    results.push(Some(result.into()));
+                }
             }
-            Err(problems) => Err(problems_error(problems)),
-        };
-        let result = Object::new();
-        js::set(&result, "ok", &JsValue::from_bool(outcome.is_ok()));
-        match outcome {
-            Ok(task) => js::set(&result, "task", &task),
-            Err(error) => js::set(&result, "error", &to_js_error(error)),
         }
-        results.push(&result);
+        results
+    };
+    let on_result = bulk.on_result.take();
+    if let Some(callback) = &on_result {
+        for result in results.iter().flatten() {
+            let _ = callback.call1(&JsValue::UNDEFINED, result);
+        }
     }
-    Ok(results)
+    let sent = Rc::new(sent);
+    // The bulk run numbers its own tasks: each result it reports gets the input's index back.
+    let remap = on_result.map(|callback| {
+        let sent = sent.clone();
+        Closure::<dyn FnMut(JsValue)>::new(move |result: JsValue| {
+            reindex(&result, &sent);
+            let _ = callback.call1(&JsValue::UNDEFINED, &result);
+        })
+    });
+    bulk.on_result = remap.as_ref().map(|c| c.as_ref().unchecked_ref::<js_sys::Function>().clone());
+    let created = if tasks.is_empty() { Array::new() } else { create_tasks(tasks, options, &bulk).await? };
+    drop(remap);
+    let mut created = js::array_items(&created).into_iter();
+    let out = Array::new();
+    for result in results {
+        let result = match result {
+            Some(result) => result,
+            None => {
+                let result = created.next().unwrap_or(JsValue::UNDEFINED);
+                reindex(&result, &sent);
+                result
+            }
+        };
+        out.push(&result);
+    }
+    Ok(out)
+}
+
+/// Sets a bulk result's `index` (its place among the tasks sent) to the index of its input.
+fn reindex(result: &JsValue, sent: &[u32]) {
+    let index = js::get(result, "index").and_then(|i| i.as_f64()).map(|i| i as usize);
+    if let Some(&input) = index.and_then(|i| sent.get(i)) {
+        js::set(result, "index", &JsValue::from(input));
+    }
+}
+
+/// `plan.createTask` in JS: with `reconcile`, the bulk run's path for one task, as `createTask` does.
+async fn create_one_js(inner: &Inner, input: &JsValue, options: &CreateTaskOptions) -> Result<JsValue, JsValue> {
+    if !options.reconcile {
+        return create_one(inner, input, options).await.map_err(to_js_error);
+    }
+    let (task, options) = resolve_for_create(inner, input, options).await.map_err(to_js_error)?;
+    let bulk = BulkOptions { concurrency: 1, batch_size: 1, direct: true, ..Default::default() };
+    let results = create_tasks(vec![task], &options, &bulk).await.map_err(to_js_error)?;
+    let result = js::array_items(&results).into_iter().next().unwrap_or(JsValue::UNDEFINED);
+    match js::get(&result, "ok").and_then(|ok| ok.as_bool()) {
+        Some(true) => Ok(js::get(&result, "task").unwrap_or(JsValue::NULL)),
+        _ => Err(js::get(&result, "error").unwrap_or(JsValue::UNDEFINED)),
+    }
 }
 
 fn read_target(target: &JsValue) -> Result<PlanTarget, Error> {
