@@ -3,7 +3,7 @@
 // Importing it does nothing: the wasm module is fetched and instantiated by the first createTask call,
 // from graph_tasks_bg.wasm next to the glue. Bundlers see the glue's
 // `new URL("./graph_tasks_bg.wasm", import.meta.url)` and emit the file as an asset.
-import init, { createTask as runCreateTask, createTasks as runCreateTasks } from "./graph_tasks.js";
+import init, { createTask as runCreateTask, createTasks as runCreateTasks, openPlan as runOpenPlan } from "./graph_tasks.js";
 export { GraphError } from "./graph_error.js";
 
 let ready = false;
@@ -19,3 +19,4 @@ const whenReady = (run) => (...args) =>
 
 export const createTask = /* @__PURE__ */ whenReady(runCreateTask);
 export const createTasks = /* @__PURE__ */ whenReady(runCreateTasks);
+export const openPlan = /* @__PURE__ */ whenReady(runOpenPlan);

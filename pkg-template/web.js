@@ -6,7 +6,7 @@
 // init(input) takes where the wasm is: a URL or string, a Request or Response, bytes, or a compiled
 // WebAssembly.Module; by default graph_tasks_bg.wasm next to this file.
 import load, { initSync as loadSync } from "./graph_tasks.js";
-export { createTask, createTasks, GraphError } from "./index.js";
+export { createTask, createTasks, openPlan, GraphError } from "./index.js";
 
 export default function init(input) {
   return load({ module_or_path: input }).then(() => {});

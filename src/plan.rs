@@ -90,8 +90,13 @@ pub fn parse_labels<V: JsonView>(details: &V) -> Result<Vec<(u32, String)>, Erro
             }
         }
     }
-    labels.sort_by_key(|(n, _)| *n);
-    Ok(labels)
+    // In key order (a hand-written insertion: the labels are at most 25, and a sort costs the wasm kilobytes).
+    let mut ordered: Vec<(u32, String)> = Vec::with_capacity(labels.len());
+    for label in labels {
+        let at = ordered.iter().position(|(n, _)| *n > label.0).unwrap_or(ordered.len());
+        ordered.insert(at, label);
+    }
+    Ok(ordered)
 }
 
 /// One page of a list: its items and the next page's URL, when there is one the client may follow.
@@ -331,9 +336,13 @@ pub struct Resolved {
     pub categories: Vec<u32>,
 }
 
-/// Compares two names without case (Unicode lowercase), exactly otherwise.
-pub fn same_name(a: &str, b: &str) -> bool {
-    a.chars().flat_map(char::to_lowercase).eq(b.chars().flat_map(char::to_lowercase))
+/// How names are compared without case: a lowercasing function. The wasm face passes JavaScript's own
+/// `toLowerCase` (so that the wasm carries no Unicode tables); natively, [`lowercase`].
+pub type Fold<'a> = &'a dyn Fn(&str) -> String;
+
+/// Unicode lowercase, the [`Fold`] of native callers and tests.
+pub fn lowercase(text: &str) -> String {
+    text.to_lowercase()
 }
 
 fn push_quoted(out: &mut String, text: &str) {
@@ -366,7 +375,12 @@ fn indexed(field: &str, i: usize) -> String {
 
 /// Resolves the names of one task input against `plan` and the people looked up so far. Every problem
 /// is returned at once, one per name, each listing what does exist.
-pub fn resolve_task<V: JsonView>(input: &V, plan: &Plan, people: &PeopleCache) -> Result<Resolved, Vec<Problem>> {
+pub fn resolve_task<V: JsonView>(
+    input: &V,
+    plan: &Plan,
+    people: &PeopleCache,
+    fold: Fold<'_>,
+) -> Result<Resolved, Vec<Problem>> {
     let mut problems = Vec::new();
     let mut resolved = Resolved::default();
     if input.kind() != JsonKind::Object {
@@ -386,7 +400,7 @@ pub fn resolve_task<V: JsonView>(input: &V, plan: &Plan, people: &PeopleCache) -
         } else {
             match bucket.as_str() {
                 None => problems.push(Problem::new("bucket", "must be a bucket's name or id")),
-                Some(name) => match resolve_bucket(&name, plan) {
+                Some(name) => match resolve_bucket(&name, plan, fold) {
                     Ok(id) => resolved.bucket_id = Some(id),
                     Err(m) => problems.push(Problem::new("bucket", m)),
                 },
@@ -440,7 +454,7 @@ pub fn resolve_task<V: JsonView>(input: &V, plan: &Plan, people: &PeopleCache) -
                 problems.push(Problem::new(indexed("labels", i), "must be a label's name or a categoryN key"));
                 continue;
             };
-            match resolve_label(&label, plan) {
+            match resolve_label(&label, plan, fold) {
                 Ok(n) => {
                     if !resolved.categories.contains(&n) {
                         resolved.categories.push(n);
@@ -457,11 +471,12 @@ pub fn resolve_task<V: JsonView>(input: &V, plan: &Plan, people: &PeopleCache) -
     }
 }
 
-fn resolve_bucket(name: &str, plan: &Plan) -> Result<String, String> {
+fn resolve_bucket(name: &str, plan: &Plan, fold: Fold<'_>) -> Result<String, String> {
     if let Some(b) = plan.buckets.iter().find(|b| b.id == name) {
         return Ok(b.id.clone());
     }
-    let matches: Vec<&Bucket> = plan.buckets.iter().filter(|b| same_name(&b.name, name)).collect();
+    let folded = fold(name);
+    let matches: Vec<&Bucket> = plan.buckets.iter().filter(|b| fold(&b.name) == folded).collect();
     match matches.as_slice() {
         [one] => Ok(one.id.clone()),
         [] => {
@@ -481,11 +496,12 @@ fn resolve_bucket(name: &str, plan: &Plan) -> Result<String, String> {
     }
 }
 
-fn resolve_label(label: &str, plan: &Plan) -> Result<u32, String> {
+fn resolve_label(label: &str, plan: &Plan, fold: Fold<'_>) -> Result<u32, String> {
     if let Some(n) = category_number(Resource::PlannerTask, label) {
         return Ok(n);
     }
-    let matches: Vec<u32> = plan.labels.iter().filter(|(_, l)| same_name(l, label)).map(|(n, _)| *n).collect();
+    let folded = fold(label);
+    let matches: Vec<u32> = plan.labels.iter().filter(|(_, l)| fold(l) == folded).map(|(n, _)| *n).collect();
     match matches.as_slice() {
         [one] => Ok(*one),
         [] => {
@@ -515,8 +531,9 @@ pub fn category_key(n: u32) -> String {
 
 /// The plan of `plans` (a group's) titled `title`, compared without case: none, or more than one, is
 /// a validation error (field `title`) listing the candidates.
-pub fn match_plan_title(plans: &[PlanInfo], title: &str) -> Result<PlanInfo, Error> {
-    let matches: Vec<&PlanInfo> = plans.iter().filter(|p| same_name(&p.title, title)).collect();
+pub fn match_plan_title(plans: &[PlanInfo], title: &str, fold: Fold<'_>) -> Result<PlanInfo, Error> {
+    let folded = fold(title);
+    let matches: Vec<&PlanInfo> = plans.iter().filter(|p| fold(&p.title) == folded).collect();
     let message = match matches.as_slice() {
         [one] => return Ok((*one).clone()),
         [] => {
@@ -572,7 +589,7 @@ mod tests {
     }
 
     fn resolve(input: Value) -> Result<Resolved, Vec<Problem>> {
-        resolve_task(&&input, &plan(), &people())
+        resolve_task(&&input, &plan(), &people(), &lowercase)
     }
 
     #[test]
@@ -767,7 +784,8 @@ mod tests {
         assert_eq!(fields, vec!["bucket", "assignees", "labels"]);
         assert_eq!(resolve(json!([1])).unwrap_err()[0].message, "must be an object");
         let empty = Plan { buckets: vec![], labels: vec![], ..plan() };
-        let problems = resolve_task(&&json!({ "bucket": "x", "labels": ["y"] }), &empty, &people()).unwrap_err();
+        let problems =
+            resolve_task(&&json!({ "bucket": "x", "labels": ["y"] }), &empty, &people(), &lowercase).unwrap_err();
         assert!(problems[0].message.ends_with("buckets are none"));
         assert!(problems[1].message.ends_with("labels are none"));
     }
@@ -779,15 +797,15 @@ mod tests {
             PlanInfo { id: "p2".into(), title: "Launch".into(), group_id: None },
             PlanInfo { id: "p3".into(), title: "launch".into(), group_id: None },
         ];
-        assert_eq!(match_plan_title(&plans, "CLIENT onboarding").unwrap().id, "p1");
-        let e = match_plan_title(&plans, "Nope").unwrap_err();
+        assert_eq!(match_plan_title(&plans, "CLIENT onboarding", &lowercase).unwrap().id, "p1");
+        let e = match_plan_title(&plans, "Nope", &lowercase).unwrap_err();
         assert_eq!(e.kind, ErrorKind::Validation);
         assert_eq!(e.problems[0].field, "title");
         assert_eq!(
             e.problems[0].message,
             "the group has no plan titled \"Nope\"; its plans are \"Client onboarding\", \"Launch\", \"launch\""
         );
-        let e = match_plan_title(&plans, "LAUNCH").unwrap_err();
+        let e = match_plan_title(&plans, "LAUNCH", &lowercase).unwrap_err();
         assert_eq!(
             e.problems[0].message,
             "several of the group's plans are titled \"LAUNCH\": open one by planId, \"p2\", \"p3\""

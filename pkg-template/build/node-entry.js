@@ -5,7 +5,7 @@
 // requiring the package does nothing else.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { initSync, createTask as runCreateTask, createTasks as runCreateTasks } from "./graph_tasks.js";
+import { initSync, createTask as runCreateTask, createTasks as runCreateTasks, openPlan as runOpenPlan } from "./graph_tasks.js";
 export { GraphError } from "./graph_error.js";
 
 let ready = false;
@@ -25,3 +25,4 @@ const whenReady = (run) => (...args) => {
 
 export const createTask = /* @__PURE__ */ whenReady(runCreateTask);
 export const createTasks = /* @__PURE__ */ whenReady(runCreateTasks);
+export const openPlan = /* @__PURE__ */ whenReady(runOpenPlan);

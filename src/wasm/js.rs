@@ -43,6 +43,9 @@ extern "C" {
     // manage for the common call without a caller's signal.
     #[wasm_bindgen(catch, js_namespace = AbortSignal, js_name = timeout)]
     fn abort_signal_timeout_js(millis: f64) -> Result<AbortSignal, JsValue>;
+    // `String.prototype.toLowerCase.call(text)`.
+    #[wasm_bindgen(catch, js_namespace = ["String", "prototype", "toLowerCase"], js_name = call)]
+    fn to_lower_case_js(text: &str) -> Result<JsValue, JsValue>;
 }
 
 #[wasm_bindgen(module = "/src/wasm/env.js")]
@@ -105,6 +108,12 @@ pub(crate) fn snapshot(task: &JsValue) -> Result<(JsString, JsValue), Error> {
             .with_code(ClientCode::UnserializableTask)
     })?;
     Ok((text, value))
+}
+
+/// `text.toLowerCase()`: names compared without case with JavaScript's own Unicode tables, so that the
+/// wasm carries none (ASCII lowercase where the call fails).
+pub(crate) fn lower_case(text: &str) -> String {
+    to_lower_case_js(text).ok().and_then(|lower| lower.as_string()).unwrap_or_else(|| text.to_ascii_lowercase())
 }
 
 /// `JSON.stringify` of a value the client built itself.

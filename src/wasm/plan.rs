@@ -231,14 +231,13 @@ async fn read(
     exchange(&Exchange::Read(&[200]), &sent, client_request_id, options).await.map(|a| a.value).map_err(|s| s.error)
 }
 
-/// Every page of a list, each item through `item`, following only same-origin next links.
-async fn read_all<T>(
+/// Every item of every page of a list, following only same-origin next links.
+async fn read_all(
     url: String,
     base: &str,
     client_request_id: &str,
     options: &CreateTaskOptions,
-    item: fn(&JsValue) -> Result<T, Error>,
-) -> Result<Vec<T>, Error> {
+) -> Result<Vec<JsValue>, Error> {
     let mut all = Vec::new();
     let mut next = Some(url);
     let mut pages = 0;
@@ -248,7 +247,7 @@ async fn read_all<T>(
             return Err(Error::invalid_response(ClientCode::WrongShape, "The list has no end (too many pages)"));
         }
         let page = read(&url, None, client_request_id, options).await?;
-        let page = parse_page(&page, base, item)?;
+        let page = parse_page(&page, base, |item| Ok(item.clone()))?;
         all.extend(page.items);
         next = page.next.filter(|n| *n != url);
     }
@@ -265,8 +264,9 @@ async fn load(target: &PlanTarget, base: &str, crid: &str, options: &CreateTaskO
     let (plan_id, known) = match target {
         PlanTarget::Id(id) => (id.clone(), None),
         PlanTarget::Titled { group_id, title } => {
-            let plans = read_all(group_plans_url(base, group_id), base, crid, options, parse_plan).await?;
-            let plan = match_plan_title(&plans, title)?;
+            let plans = read_all(group_plans_url(base, group_id), base, crid, options).await?;
+            let plans = plans.iter().map(parse_plan).collect::<Result<Vec<PlanInfo>, Error>>()?;
+            let plan = match_plan_title(&plans, title, &js::lower_case)?;
             (plan.id.clone(), Some(plan))
         }
     };
@@ -282,7 +282,8 @@ async fn load(target: &PlanTarget, base: &str, crid: &str, options: &CreateTaskO
         }));
     }
     futures.push(Box::pin(async move {
-        read_all(buckets_url(base, id), base, crid, options, parse_bucket).await.map(Loaded::Buckets)
+        let buckets = read_all(buckets_url(base, id), base, crid, options).await?;
+        buckets.iter().map(parse_bucket).collect::<Result<Vec<Bucket>, Error>>().map(Loaded::Buckets)
     }));
     futures.push(Box::pin(async move {
         let details = read(&plan_details_url(base, id), None, crid, options).await?;
@@ -433,7 +434,7 @@ fn resolve_one(plan: &PlanData, people: &PeopleCache, copy: &Result<JsValue, Err
         Err(e) if e.problems.is_empty() => return Err(vec![Problem::new("", e.message.clone())]),
         Err(e) => return Err(e.problems.clone()),
     };
-    let resolved = resolve_task(&copy, plan, people);
+    let resolved = resolve_task(&copy, plan, people, &js::lower_case);
     let (resolved, mut problems) = match resolved {
         Ok(r) => (r, Vec::new()),
         Err(p) => (Resolved::default(), p),
@@ -523,8 +524,10 @@ pub struct PlanJs {
     plan: Plan,
 }
 
-fn promise(future: impl Future<Output = Result<JsValue, Error>> + 'static) -> Promise {
-    wasm_bindgen_futures::future_to_promise(async move { future.await.map_err(to_js_error) })
+/// A method's promise: one (boxed, non-generic) path for every method, so that the futures executor's
+/// glue exists once in the wasm.
+fn promise(future: Boxed<'static, Result<JsValue, JsValue>>) -> Promise {
+    wasm_bindgen_futures::future_to_promise(future)
 }
 
 #[wasm_bindgen(js_class = Plan)]
@@ -574,34 +577,37 @@ impl PlanJs {
     #[wasm_bindgen(js_name = createTask)]
     pub fn create_task(&self, input: JsValue, options: JsValue) -> Promise {
         let inner = self.plan.inner.clone();
-        wasm_bindgen_futures::future_to_promise(async move {
+        promise(Box::pin(async move {
             let options = read_call_options(&inner.options, &options).map_err(to_js_error)?;
             create_one_js(&inner, &input, &options).await
-        })
+        }))
     }
 
     /// Resolves every input, then creates them; one result per input, in order.
     #[wasm_bindgen(js_name = createTasks)]
     pub fn create_tasks(&self, inputs: JsValue, options: JsValue) -> Promise {
         let inner = self.plan.inner.clone();
-        promise(async move {
-            let bulk = read_bulk_options(&options)?;
-            let options = read_call_options(&inner.options, &options)?;
-            create_many(&inner, &inputs, &options, bulk).await.map(JsValue::from)
-        })
+        promise(Box::pin(async move {
+            let run = async {
+                let bulk = read_bulk_options(&options)?;
+                let options = read_call_options(&inner.options, &options)?;
+                create_many(&inner, &inputs, &options, bulk).await
+            };
+            run.await.map(JsValue::from).map_err(to_js_error)
+        }))
     }
 
     /// Resolves names to ids without creating anything (people are looked up): `{ ok: true, tasks }`
     /// or `{ ok: false, problems: [{ index, field, message }] }`.
     pub fn resolve(&self, inputs: JsValue) -> Promise {
         let inner = self.plan.inner.clone();
-        promise(async move { resolve_all(&inner, &inputs).await })
+        promise(Box::pin(async move { resolve_all(&inner, &inputs).await.map_err(to_js_error) }))
     }
 
     /// Reads the plan, its buckets and its labels again.
     pub fn refresh(&self) -> Promise {
         let inner = self.plan.inner.clone();
-        promise(async move { refresh(&inner).await.map(|()| JsValue::UNDEFINED) })
+        promise(Box::pin(async move { refresh(&inner).await.map(|()| JsValue::UNDEFINED).map_err(to_js_error) }))
     }
 }
 
