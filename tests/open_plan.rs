@@ -82,13 +82,17 @@ async fn a_plan_opens_by_id_in_one_round_trip() {
 
 #[wasm_bindgen_test]
 async fn every_page_of_buckets_is_read() {
-    let names: Vec<String> = (0..7).map(|i| format!("Bucket {i}")).collect();
+    // More than the emulator's default page of 100: at least two pages, whatever --page-size is.
+    let names: Vec<String> = (0..105).map(|i| format!("Bucket {i}")).collect();
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
     let (id, _) = plan_with(&unique("paged"), &refs).await;
-    let plan = open(json!({ "planId": id }), json!({})).await.unwrap();
+    let crid = unique("paged");
+    let plan = open(json!({ "planId": id }), json!({ "clientRequestId": crid })).await.unwrap();
     let buckets = to_json(&plan.buckets());
     let got: Vec<&str> = buckets.as_array().unwrap().iter().map(|b| b["name"].as_str().unwrap()).collect();
     assert_eq!(got, refs);
+    let pages = paths(&received(&crid).await).iter().filter(|p| p.ends_with("/buckets")).count();
+    assert!(pages >= 2, "{pages} pages");
 }
 
 #[wasm_bindgen_test]
