@@ -57,6 +57,6 @@ pub use retry::RetryPolicy;
 
 /// `createTask` for callers that hold JavaScript values: the exported JS function itself.
 #[cfg(target_arch = "wasm32")]
-pub use wasm::bindings::create_task_js;
+pub use wasm::bindings::{create_task_js, create_tasks_js};
 #[cfg(target_arch = "wasm32")]
 pub use wasm::client::{create_legacy_task, create_task, new_uuid, CreateTaskOptions, TokenSource};
