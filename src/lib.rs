@@ -57,6 +57,9 @@ pub use retry::RetryPolicy;
 
 /// `createTask` for callers that hold JavaScript values: the exported JS function itself.
 #[cfg(target_arch = "wasm32")]
-pub use wasm::bindings::{create_task_js, create_tasks_js};
+pub use wasm::bindings::create_task_js;
+/// `createTasks` for callers that hold JavaScript values.
+#[cfg(all(target_arch = "wasm32", feature = "bulk"))]
+pub use wasm::bindings::create_tasks_js;
 #[cfg(target_arch = "wasm32")]
 pub use wasm::client::{create_legacy_task, create_task, new_uuid, CreateTaskOptions, TokenSource};

@@ -4,6 +4,7 @@
 //! reads from JavaScript and the network.
 
 pub mod bindings;
+#[cfg(feature = "bulk")]
 mod bulk;
 pub mod client;
 mod details;
