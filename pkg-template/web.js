@@ -8,8 +8,14 @@
 import load, { initSync as loadSync } from "./graph_tasks.js";
 export { createTask, createTasks, openPlan, GraphError } from "./index.js";
 
+// Loads the createTask build; createTasks (and `reconcile: true`) load graph_tasks_full_bg.wasm from
+// next to this file on first use, or from where initFull says.
 export default function init(input) {
   return load({ module_or_path: input }).then(() => {});
+}
+
+export function initFull(input) {
+  return import("./graph_tasks_full.js").then((glue) => glue.default({ module_or_path: input })).then(() => {});
 }
 
 export function initSync(module) {

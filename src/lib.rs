@@ -60,8 +60,11 @@ pub use retry::RetryPolicy;
 /// `createTask` for callers that hold JavaScript values: the exported JS function itself.
 #[cfg(target_arch = "wasm32")]
 pub use wasm::bindings::create_task_js;
+/// `createTasks` for callers that hold JavaScript values.
+#[cfg(all(target_arch = "wasm32", feature = "bulk"))]
+pub use wasm::bindings::create_tasks_js;
 #[cfg(target_arch = "wasm32")]
 pub use wasm::client::{create_legacy_task, create_task, new_uuid, CreateTaskOptions, TokenSource};
 /// `openPlan` (issue 15) for Rust web apps: a plan handle that resolves buckets, people and labels by name.
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "bulk"))]
 pub use wasm::plan::{open_plan_js, Plan, PlanJs, PlanTarget, PlanTaskInput};

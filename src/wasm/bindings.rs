@@ -30,6 +30,22 @@ pub async fn create_task_js(task: JsValue, options: JsValue) -> Result<JsValue, 
     if !options.reconcile {
         return create(&task, &options).await.map_err(to_js_error);
     }
+    reconciled_create(task, &options).await
+}
+
+/// A lean build (without the `bulk` feature) cannot reconcile; the npm entries send such calls to
+/// the full build, so this is reached only by a caller of the lean glue itself.
+#[cfg(not(feature = "bulk"))]
+async fn reconciled_create(_task: JsValue, _options: &CreateTaskOptions) -> Result<JsValue, JsValue> {
+    Err(to_js_error(Error::config(
+        ClientCode::InvalidOption,
+        "reconcile: true needs the full build of graph-tasks (the package's main entry routes it there)",
+    )))
+}
+
+#[cfg(feature = "bulk")]
+async fn reconciled_create(task: JsValue, options: &CreateTaskOptions) -> Result<JsValue, JsValue> {
+    let options = options.clone();
     // Reconciled: one task through the bulk run's decisions, each create sent on its own.
     let bulk = super::bulk::BulkOptions { concurrency: 1, batch_size: 1, direct: true, ..Default::default() };
     let results = super::bulk::create_tasks(vec![task], &options, &bulk).await.map_err(to_js_error)?;
@@ -41,6 +57,7 @@ pub async fn create_task_js(task: JsValue, options: JsValue) -> Result<JsValue, 
 }
 
 /// Creates many planner tasks over JSON batching; see the package's `index.d.ts`.
+#[cfg(feature = "bulk")]
 #[wasm_bindgen(js_name = createTasks, skip_typescript)]
 pub async fn create_tasks_js(tasks: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let bulk = read_bulk_options(&options).map_err(to_js_error)?;
@@ -53,6 +70,7 @@ pub async fn create_tasks_js(tasks: JsValue, options: JsValue) -> Result<JsValue
 }
 
 /// Reads the options only `createTasks` takes.
+#[cfg(feature = "bulk")]
 pub(crate) fn read_bulk_options(options: &JsValue) -> Result<super::bulk::BulkOptions, Error> {
     let mut bulk = super::bulk::BulkOptions::default();
     if let Some(n) = number_option(options, option::CONCURRENCY, 64.0)? {
@@ -84,6 +102,7 @@ pub(crate) fn read_bulk_options(options: &JsValue) -> Result<super::bulk::BulkOp
     Ok(bulk)
 }
 
+#[cfg(feature = "bulk")]
 fn function_option(options: &JsValue, name: &str) -> Result<Option<Function>, Error> {
     match option(options, name)? {
         None => Ok(None),
@@ -262,6 +281,7 @@ pub(crate) fn to_js_error(error: Error) -> JsValue {
     JsGraphError::new(&error.message, &fields).into()
 }
 
+#[cfg(feature = "bulk")]
 /// The options of one call on a plan handle (`plan.createTask(input, options)`): `clientRequestId`,
 /// `signal`, `timeoutMs`, `retry` and `reconcile` over the handle's own; absent or undefined, the handle's.
 pub(crate) fn read_call_options(base: &CreateTaskOptions, options: &JsValue) -> Result<CreateTaskOptions, Error> {

@@ -43,6 +43,11 @@ extern "C" {
     // manage for the common call without a caller's signal.
     #[wasm_bindgen(catch, js_namespace = AbortSignal, js_name = timeout)]
     fn abort_signal_timeout_js(millis: f64) -> Result<AbortSignal, JsValue>;
+}
+
+#[cfg(feature = "bulk")]
+#[wasm_bindgen]
+extern "C" {
     // `String.prototype.toLowerCase.call(text)`.
     #[wasm_bindgen(catch, js_namespace = ["String", "prototype", "toLowerCase"], js_name = call)]
     fn to_lower_case_js(text: &str) -> Result<JsValue, JsValue>;
@@ -110,6 +115,7 @@ pub(crate) fn snapshot(task: &JsValue) -> Result<(JsString, JsValue), Error> {
     Ok((text, value))
 }
 
+#[cfg(feature = "bulk")]
 /// `text.toLowerCase()`: names compared without case with JavaScript's own Unicode tables, so that the
 /// wasm carries none (ASCII lowercase where the call fails).
 pub(crate) fn lower_case(text: &str) -> String {

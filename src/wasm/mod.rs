@@ -4,11 +4,13 @@
 //! reads from JavaScript and the network.
 
 pub mod bindings;
+#[cfg(feature = "bulk")]
 mod bulk;
 pub mod client;
 mod details;
 mod js;
 mod js_json;
+#[cfg(feature = "bulk")]
 pub mod plan;
 mod transport;
 
