@@ -7,3 +7,7 @@ export default function init() {
 }
 
 export function initSync() {}
+
+export function initPlan() {
+  return Promise.resolve();
+}

@@ -21,3 +21,8 @@ export function initFull(input) {
 export function initSync(module) {
   loadSync({ module });
 }
+
+// Loads the openPlan build (graph_tasks_plan_bg.wasm) from next to this file, or from where initPlan says.
+export function initPlan(input) {
+  return import("./graph_tasks_plan.js").then((glue) => glue.default({ module_or_path: input })).then(() => {});
+}

@@ -66,5 +66,5 @@ pub use wasm::bindings::create_tasks_js;
 #[cfg(target_arch = "wasm32")]
 pub use wasm::client::{create_legacy_task, create_task, new_uuid, CreateTaskOptions, TokenSource};
 /// `openPlan` (issue 15) for Rust web apps: a plan handle that resolves buckets, people and labels by name.
-#[cfg(all(target_arch = "wasm32", feature = "bulk"))]
+#[cfg(all(target_arch = "wasm32", feature = "plan"))]
 pub use wasm::plan::{open_plan_js, Plan, PlanJs, PlanTarget, PlanTaskInput};

@@ -1,7 +1,7 @@
 //! `openPlan` (issue 15) against the emulator, in Node and headless Chromium: plans opened by id and by
 //! group and title, tasks created with bucket, people and label names, every kind of resolution
 //! failure (nothing created), and people looked up once per handle.
-#![cfg(all(target_arch = "wasm32", feature = "bulk"))]
+#![cfg(all(target_arch = "wasm32", feature = "plan"))]
 
 use graph_tasks::{open_plan_js, CreateTaskOptions, Endpoint, Plan, PlanJs, PlanTarget, PlanTaskInput, PlannerTask};
 use js_sys::Promise;

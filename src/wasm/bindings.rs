@@ -281,7 +281,7 @@ pub(crate) fn to_js_error(error: Error) -> JsValue {
     JsGraphError::new(&error.message, &fields).into()
 }
 
-#[cfg(feature = "bulk")]
+#[cfg(feature = "plan")]
 /// The options of one call on a plan handle (`plan.createTask(input, options)`): `clientRequestId`,
 /// `signal`, `timeoutMs`, `retry` and `reconcile` over the handle's own; absent or undefined, the handle's.
 pub(crate) fn read_call_options(base: &CreateTaskOptions, options: &JsValue) -> Result<CreateTaskOptions, Error> {

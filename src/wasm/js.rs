@@ -45,7 +45,7 @@ extern "C" {
     fn abort_signal_timeout_js(millis: f64) -> Result<AbortSignal, JsValue>;
 }
 
-#[cfg(feature = "bulk")]
+#[cfg(feature = "plan")]
 #[wasm_bindgen]
 extern "C" {
     // `String.prototype.toLowerCase.call(text)`.
@@ -115,7 +115,7 @@ pub(crate) fn snapshot(task: &JsValue) -> Result<(JsString, JsValue), Error> {
     Ok((text, value))
 }
 
-#[cfg(feature = "bulk")]
+#[cfg(feature = "plan")]
 /// `text.toLowerCase()`: names compared without case with JavaScript's own Unicode tables, so that the
 /// wasm carries none (ASCII lowercase where the call fails).
 pub(crate) fn lower_case(text: &str) -> String {

@@ -10,7 +10,7 @@ pub mod client;
 mod details;
 mod js;
 mod js_json;
-#[cfg(feature = "bulk")]
+#[cfg(feature = "plan")]
 pub mod plan;
 mod transport;
 
