@@ -239,8 +239,9 @@ async fn envelope(State(app): State<Arc<App>>, mut req: Request, next: Next) -> 
     let runtime = *lock(&app.runtime);
     // `--rate-limit`: each request of a Graph route takes a token of its caller's bucket; a batch's
     // requests each take one, the batch itself none.
-    let throttled = match (graph_route && runtime.rate_limit > 0.0 && !path.to_ascii_lowercase().ends_with("/$batch"), authenticate(&app, req.headers())) {
-        (true, Ok(caller)) => app.limiter.admit(&caller.id, runtime.rate_limit, Instant::now()).err(),
+    let limited = graph_route && runtime.rate_limit > 0.0 && !path.to_ascii_lowercase().ends_with("/$batch");
+    let throttled = match limited.then(|| authenticate(&app, req.headers())) {
+        Some(Ok(caller)) => app.limiter.admit(&caller.id, runtime.rate_limit, Instant::now()).err(),
         _ => None,
     };
     // The request runs in a task of its own, as a service's would: a client that disconnects (a
