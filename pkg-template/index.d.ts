@@ -687,7 +687,10 @@ export interface Plan {
    * `labels[0]`) listing what exists; nothing is created then.
    */
   createTask(input: PlanTaskInput, options?: PlanCallOptions): Promise<PlannerTask>;
-  /** createTasks with names: an input whose names do not resolve gets its validation error as its result. */
+  /**
+   * createTasks with names: an input whose names do not resolve gets its validation error as its result
+   * (and its onResult call); the others go to the bulk run, whose onProgress counts them alone.
+   */
   createTasks(inputs: PlanTaskInput[], options?: PlanCreateTasksOptions): Promise<CreateTasksResult[]>;
   /** Names to ids without creating anything (people are looked up): for a dry run. */
   resolve(inputs: PlanTaskInput[]): Promise<PlanResolveResult>;

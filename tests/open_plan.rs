@@ -202,6 +202,8 @@ async fn each_resolution_failure_is_a_validation_error_and_nothing_is_created() 
         ),
         (json!({ "title": "t", "assignees": ["nobody"] }), vec!["assignees[0]"], "knows no user"),
         (json!({ "title": "t", "planId": PLAN_IN_DOCS }), vec!["planId"], "the plan's own"),
+        // A caller's own assignments of the wrong type are reported, not replaced.
+        (json!({ "title": "t", "assignees": [ALEX], "assignments": [] }), vec!["assignments"], ""),
         (
             json!({ "bucket": "x", "assignees": ["AlexW@contoso.com", "ghost@contoso.com", "ghost2@contoso.com"],
                     "labels": ["category3", "nope"], "priority": 11 }),

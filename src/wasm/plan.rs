@@ -450,13 +450,16 @@ fn resolve_one(plan: &PlanData, people: &PeopleCache, copy: &Result<JsValue, Err
     }
 }
 
-fn object_member(target: &JsValue, key: &str) -> JsValue {
-    match js::get(target, key).filter(|v| v.is_object()) {
-        Some(member) => member,
+/// `target[key]`, made an empty object when absent; `None` when it is something else, which is left
+/// as the caller gave it for validation to report.
+fn object_member(target: &JsValue, key: &str) -> Option<JsValue> {
+    match js::get(target, key) {
+        Some(member) if member.is_object() && !js::is_array(&member) => Some(member),
+        Some(_) => None,
         None => {
             let member: JsValue = Object::new().into();
             js::set(target, key, &member);
-            member
+            Some(member)
         }
     }
 }
@@ -470,8 +473,7 @@ fn apply(copy: &JsValue, plan_id: &str, resolved: &Resolved) {
     if let Some(bucket) = &resolved.bucket_id {
         js::set(copy, "bucketId", &JsValue::from_str(bucket));
     }
-    if !resolved.assignees.is_empty() {
-        let assignments = object_member(copy, "assignments");
+    if let Some(assignments) = (!resolved.assignees.is_empty()).then(|| object_member(copy, "assignments")).flatten() {
         for id in &resolved.assignees {
             if js::get(&assignments, id).is_none() {
                 let assignment = Object::new();
@@ -481,8 +483,9 @@ fn apply(copy: &JsValue, plan_id: &str, resolved: &Resolved) {
             }
         }
     }
-    if !resolved.categories.is_empty() {
-        let categories = object_member(copy, "appliedCategories");
+    if let Some(categories) =
+        (!resolved.categories.is_empty()).then(|| object_member(copy, "appliedCategories")).flatten()
+    {
         for n in &resolved.categories {
             js::set(&categories, &category_key(*n), &JsValue::TRUE);
         }
