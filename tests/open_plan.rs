@@ -383,3 +383,51 @@ async fn create_tasks_reports_results_with_the_inputs_indexes() {
     assert_eq!(seen, vec![0, 1, 2, 3]);
     assert_eq!(tasks_in_plan(&id).await, 2);
 }
+
+#[wasm_bindgen(inline_js = r#"
+export function countingProvider() { const f = () => { f.calls += 1; return Promise.resolve("dev-token"); }; f.calls = 0; return f; }
+export function abortedSignal() { const c = new AbortController(); c.abort(); return c.signal; }
+"#)]
+extern "C" {
+    #[wasm_bindgen(js_name = countingProvider)]
+    fn counting_provider() -> JsValue;
+    #[wasm_bindgen(js_name = abortedSignal)]
+    fn aborted_signal() -> JsValue;
+}
+
+#[wasm_bindgen_test]
+async fn the_handle_keeps_the_token_provider_and_each_call_its_signal() {
+    let provider = counting_provider();
+    let options = js(json!({ "baseUrl": format!("{}/v1.0", emulator()) }));
+    set(&options, "getAccessToken", &provider);
+    let plan = open_plan_js(js(json!({ "planId": PLAN_IN_DOCS })), options).await.map_err(Failure).unwrap();
+    assert_eq!(get(&provider, "calls").as_f64(), Some(3.0), "one token per request of the open");
+    let task = create_with(&plan, json!({ "title": "provider", "assignees": ["AdeleV@contoso.com"] }), &unique("p"))
+        .await
+        .unwrap();
+    assert_eq!(task["title"], "provider");
+    assert!(get(&provider, "calls").as_f64().unwrap() >= 4.0, "the handle asks the same provider");
+
+    // A call's own signal: aborted before it starts, nothing is sent.
+    let before = tasks_in_plan(PLAN_IN_DOCS).await;
+    let crid = unique("aborted");
+    let call_options = js(json!({ "clientRequestId": crid }));
+    set(&call_options, "signal", &aborted_signal());
+    let e = settle(plan.create_task(js(json!({ "title": "never", "assignees": ["LeeG@contoso.com"] })), call_options))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), "aborted");
+    assert!(received(&crid).await.is_empty());
+    assert_eq!(tasks_in_plan(PLAN_IN_DOCS).await, before);
+
+    // And openPlan's.
+    let options = options_with_signal();
+    let e = open_plan_js(js(json!({ "planId": PLAN_IN_DOCS })), options).await.err().expect("aborted");
+    assert_eq!(Failure(e).kind(), "aborted");
+}
+
+fn options_with_signal() -> JsValue {
+    let o = options(json!({}));
+    set(&o, "signal", &aborted_signal());
+    o
+}
