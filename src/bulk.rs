@@ -52,10 +52,22 @@ pub fn classify(outcome: Result<(), Error>) -> Verdict {
 
 /// The one throttle of a run (and of every call that shares a client): after a 429 or 503 nothing new
 /// is sent until the longest wait asked for is over.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Throttle {
     until_ms: f64,
     backoffs: u32,
+    /// How many creates may be in flight at once. Unbounded until the service first throttles;
+    /// then halved at each throttling (once per burst) and grown by about one per window of
+    /// successes, so that the run settles near the rate the service allows instead of sending a
+    /// full burst after each short Retry-After and spending its retries on 429s.
+    window: f64,
+    last_cut_ms: f64,
+}
+
+impl Default for Throttle {
+    fn default() -> Self {
+        Throttle { until_ms: 0.0, backoffs: 0, window: f64::INFINITY, last_cut_ms: f64::NEG_INFINITY }
+    }
 }
 
 impl Throttle {
@@ -82,9 +94,32 @@ impl Throttle {
         self.hold(wait, now_ms);
     }
 
-    /// A send went through: the next backoff starts small again.
+    /// A send went through: the next backoff starts small again, and the window grows.
     pub fn relax(&mut self) {
         self.backoffs = 0;
+        if self.window.is_finite() {
+            self.window += 1.0 / self.window.max(1.0);
+        }
+    }
+
+    /// The service throttled a send made at `sent_ms` while `in_flight` were in flight: halve the
+    /// window, once per burst. A send made before the last cut was part of the burst that caused it.
+    pub fn cut(&mut self, sent_ms: f64, in_flight: usize, now_ms: f64) {
+        if sent_ms <= self.last_cut_ms {
+            return;
+        }
+        self.last_cut_ms = now_ms;
+        let base = if self.window.is_finite() { self.window } else { (in_flight.max(1)) as f64 };
+        self.window = (base / 2.0).max(1.0);
+    }
+
+    /// How many more creates may go now, with `in_flight` already out.
+    pub fn room(&self, in_flight: usize) -> usize {
+        if self.window.is_finite() {
+            (self.window.floor() as usize).saturating_sub(in_flight)
+        } else {
+            usize::MAX
+        }
     }
 }
 
@@ -144,6 +179,8 @@ struct Item {
     task_id: Option<String>,
     /// Sent again after a look found nothing: a late commit could still make a copy.
     resent_after_look: bool,
+    /// When it was last sent.
+    sent_ms: f64,
 }
 
 /// The state of one bulk run.
@@ -176,6 +213,7 @@ impl Bulk {
                 bucket_id,
                 task_id: None,
                 resent_after_look: false,
+                sent_ms: 0.0,
             })
             .collect();
         Bulk { items, throttle: Throttle::default(), policy, reconcile, settle_ms: 3000.0, since_ms: None }
@@ -212,6 +250,8 @@ impl Bulk {
         if self.throttle.waiting_until(now_ms).is_some() {
             return Vec::new();
         }
+        let in_flight = self.items.iter().filter(|i| i.phase == Phase::InFlight).count();
+        let max = max.min(self.throttle.room(in_flight));
         let mut out = Vec::new();
         for (i, item) in self.items.iter_mut().enumerate() {
             if out.len() >= max {
@@ -220,6 +260,7 @@ impl Bulk {
             if item.phase == Phase::Pending {
                 item.phase = Phase::InFlight;
                 item.attempts += 1;
+                item.sent_ms = now_ms;
                 out.push(i);
             }
         }
@@ -231,6 +272,7 @@ impl Bulk {
     pub fn settle(&mut self, index: usize, verdict: Verdict, jitter: f64, now_ms: f64) -> Option<Error> {
         let max_retries = self.policy.max_retries;
         let reconcile = self.reconcile;
+        let in_flight_now = self.items.iter().filter(|i| i.phase == Phase::InFlight).count();
         let item = self.items.get_mut(index)?;
         match verdict {
             Verdict::Created => {
@@ -239,6 +281,9 @@ impl Bulk {
                 None
             }
             Verdict::Retry { retry_after_ms, error } => {
+                if error.kind == ErrorKind::Http {
+                    self.throttle.cut(item.sent_ms, in_flight_now, now_ms);
+                }
                 match retry_after_ms {
                     Some(wait) if wait > self.policy.max_delay_ms => {
                         item.phase = Phase::Failed;
@@ -557,6 +602,29 @@ mod tests {
         assert!(bulk.next_batch(20, until - 1.0).is_empty(), "nothing before the longest Retry-After");
         assert_eq!(bulk.next_wake(200.0), Some(until));
         assert_eq!(bulk.next_batch(20, until), vec![0, 1]);
+    }
+
+    #[test]
+    fn throttling_shrinks_the_window_and_successes_grow_it() {
+        let mut bulk = run(100);
+        let first = bulk.next_batch(40, 0.0);
+        assert_eq!(first.len(), 40, "unbounded until throttled");
+        for &i in &first[..20] {
+            bulk.settle(i, classify(Err(http(429, Some(1)))), 0.5, 0.0);
+        }
+        // One burst halves the window once: 40 in flight → 20.
+        for &i in &first[20..] {
+            bulk.settle(i, classify(Ok(())), 0.5, 0.0);
+        }
+        let later = 100.0;
+        let second = bulk.next_batch(40, later + 1.0);
+        assert!(second.len() <= 21, "{} sent after the cut", second.len());
+        for &i in &second {
+            bulk.settle(i, classify(Err(http(429, Some(1)))), 0.5, later);
+        }
+        let third = bulk.next_batch(40, later + 300.0);
+        assert!(third.len() <= 11, "halved again: {}", third.len());
+        assert!(!third.is_empty(), "never below one");
     }
 
     #[test]

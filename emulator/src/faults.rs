@@ -298,18 +298,23 @@ pub(crate) async fn delay(fault: &Fault) {
 /// 503 with Retry-After starts the wait for the request's `client-request-id`.
 pub(crate) fn answer(app: &App, ctx: &Ctx, fault: &Fault, created: Option<Response>) -> Response {
     if matches!(fault.status, 429 | 503) {
-        if let (Some(id), Some(ra)) = (&ctx.sent_client_request_id, fault.retry_after_text()) {
-            if let Some(ms) = parse_retry_after(&ra, now_millis()) {
-                let mut throttled = lock(&app.throttled);
-                if throttled.len() > 100_000 {
-                    let now = Instant::now();
-                    throttled.retain(|_, until| *until > now);
-                }
-                throttled.insert(id.clone(), Instant::now() + Duration::from_millis(ms));
-            }
+        if let Some(ms) = fault.retry_after_text().and_then(|ra| parse_retry_after(&ra, now_millis())) {
+            start_wait(app, ctx, ms);
         }
     }
     response(fault, created)
+}
+
+/// Starts the Retry-After wait of the request's `client-request-id`: the same request sent again
+/// before `ms` have passed is an early retry (counted, and answered 429 again).
+pub(crate) fn start_wait(app: &App, ctx: &Ctx, ms: u64) {
+    let Some(id) = &ctx.sent_client_request_id else { return };
+    let mut throttled = lock(&app.throttled);
+    if throttled.len() > 100_000 {
+        let now = Instant::now();
+        throttled.retain(|_, until| *until > now);
+    }
+    throttled.insert(id.clone(), Instant::now() + Duration::from_millis(ms));
 }
 
 fn response(fault: &Fault, created: Option<Response>) -> Response {

@@ -240,6 +240,12 @@ async fn envelope(State(app): State<Arc<App>>, mut req: Request, next: Next) -> 
     // `--rate-limit`: each request of a Graph route takes a token of its caller's bucket; a batch's
     // requests each take one, the batch itself none.
     let limited = graph_route && runtime.rate_limit > 0.0 && !path.to_ascii_lowercase().ends_with("/$batch");
+    // A request sent again before the Retry-After it was given is an early retry, whatever gave it.
+    if limited {
+        if let Err(early) = crate::faults::refuse_early_retry(&app, &ctx) {
+            return early.into_response();
+        }
+    }
     let throttled = match limited.then(|| authenticate(&app, req.headers())) {
         Some(Ok(caller)) => app.limiter.admit(&caller.id, runtime.rate_limit, Instant::now()).err(),
         _ => None,
@@ -252,6 +258,8 @@ async fn envelope(State(app): State<Arc<App>>, mut req: Request, next: Next) -> 
             Some(wait) => {
                 lock(&app.stats).throttled += 1;
                 let millis = wait.as_micros().div_ceil(1000).max(1) as u64;
+                // The rate limit's Retry-After binds like a fault's: the same request sent sooner is early.
+                crate::faults::start_wait(&app, &ctx, millis);
                 GraphError::too_many_requests().with_header("retry-after", &format_seconds(millis)).into_response()
             }
             None => next.run(req).await,

@@ -83,9 +83,22 @@ const chunks = (dir, skip) =>
   fs.existsSync(dir)
     ? fs.readdirSync(dir).filter((f) => f.endsWith(".js") && !(skip && f.startsWith(skip))).map((f) => path.join(dir, f))
     : [];
+// The chunks a file loads at once: itself and every chunk it imports statically, transitively
+// (`import ... from "./chunk-X.js"` or `import "./chunk-X.js"`), not those behind a dynamic `import()`.
+const staticClosure = (file) => {
+  const seen = new Set();
+  const visit = (f) => {
+    if (seen.has(f) || !fs.existsSync(f)) return;
+    seen.add(f);
+    const text = fs.readFileSync(f, "utf8");
+    for (const m of text.matchAll(/(?:^|[;}\s])import\s*(?:[^"'()]*?from\s*)?["'](\.\/[^"']+)["']/g)) visit(path.join(path.dirname(f), m[1]));
+  };
+  visit(file);
+  return [...seen];
+};
 const bundle = path.join(bundleDir, "out", "out.js");
 if (fs.existsSync(bundle)) {
-  const js = measure([bundle]);
+  const js = measure(staticClosure(bundle));
   sizes.consumerBundle = { js, total: sum(js, sizes.wasm) };
 }
 const bulkChunks = chunks(path.join(bundleDir, "bulk"), "graph_tasks_plan-");

@@ -145,7 +145,7 @@ pub(crate) async fn create_tasks(
     // Bulk runs retry throttling more than a single call: the shared throttle spaces the sends, and a
     // run of thousands must not lose tasks to a few unlucky 429s in a row.
     let retry = if options.retry == RetryPolicy::default() && !bulk_options.direct {
-        RetryPolicy { max_retries: 10, ..RetryPolicy::default() }
+        RetryPolicy { max_retries: 20, ..RetryPolicy::default() }
     } else {
         options.retry
     };
