@@ -12,6 +12,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import fs from "node:fs";
 import { fileURLToPath } from "node:url";
+import { parseCsv } from "../../www/js/csv.js";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, "..", "..");
@@ -617,7 +618,7 @@ async function watchProgress(page) {
   });
 }
 
-test("a 200-row paste moves the progress bar (throttled) and gives 200 tasks and 200 row results", { timeout: 180_000 }, async () => {
+test("a 200-row paste moves the progress bar (throttled) and gives 200 tasks and 200 row results", { timeout: 180_000 }, async (t) => {
   const { context, page, seen } = await openDemo();
   try {
     await waitPlanOpen(page);
@@ -643,6 +644,7 @@ test("a 200-row paste moves the progress bar (throttled) and gives 200 tasks and
     for (let i = 1; i < progress.length; i++) assert.ok(progress[i] >= progress[i - 1], `the bar went back: ${JSON.stringify(progress)}`);
     assert.equal(progress[progress.length - 1], 200);
     assert.equal(await page.locator(tid("bulk")).getAttribute("data-throttled"), "seen", "a throttling wait was shown");
+    t.diagnostic(`progress values: ${progress.length}; throttled progress reports: ${await page.locator(tid("bulk")).getAttribute("data-throttle-waits")}; ${await page.locator(tid("bulk-summary")).innerText()}`);
 
     const results = await page.locator(tid("bulk-row")).evaluateAll((trs) => trs.map((tr) => ({ state: tr.dataset.state, id: tr.querySelector('[data-testid="bulk-row-task-id"]')?.textContent ?? null, text: tr.querySelector('[data-testid="bulk-row-result"]').innerText })));
     assert.equal(results.length, 200);
@@ -670,7 +672,7 @@ test("a 200-row paste moves the progress bar (throttled) and gives 200 tasks and
   }
 });
 
-test("Cancel mid-run shows which rows were created and which were not", { timeout: 120_000 }, async () => {
+test("Cancel mid-run shows which rows were created and which were not", { timeout: 120_000 }, async (t) => {
   const { context, page, seen } = await openDemo();
   try {
     await waitPlanOpen(page);
@@ -705,9 +707,10 @@ test("Cancel mid-run shows which rows were created and which were not", { timeou
     assert.ok(created.length >= 20 && created.length < 200, `created ${created.length}`);
     assert.ok(aborted.length > 0, "some rows were not created");
     assert.equal(created.length + aborted.length + maybe.length, 200, "every row has its result");
+    t.diagnostic(`cancelled after ${created.length} created; ${aborted.length} not created; ${maybe.length} may have been created`);
     for (const r of aborted) assert.match(r.text, /cancelled: not created/);
     for (const r of maybe) assert.match(r.text, /may have been created/);
-    assert.match(await page.locator(tid("bulk-summary")).innerText(), new RegExp(`Cancelled in [\\d.]+ s: ${created.length} created, ${200 - created.length} not created`));
+    assert.match(await page.locator(tid("bulk-summary")).innerText(), new RegExp(`Cancelled in [\\d.]+ s: ${created.length} created, ${200 - created.length} not created\\.`));
 
     // The service holds the created rows, none of the cancelled ones, and nothing twice.
     await page.waitForTimeout(1500); // a batch answered after the abort is in the store by now
@@ -721,4 +724,17 @@ test("Cancel mid-run shows which rows were created and which were not", { timeou
     await emulatorConfig(page, { chaosRate: 0, rateLimit: 0, latencyMs: 0 }).catch(() => {});
     await context.close();
   }
+});
+
+// The page's own RFC 4180 reader (www/js/csv.js has no DOM and runs in Node as it is).
+test("the page's CSV reader: quotes, doubled quotes, embedded line breaks, BOM, CRLF, errors", () => {
+  const r = parseCsv('\uFEFFtitle,description\r\n"a, b","say ""hi""\nand go"\r\nplain,\n\n"last",x');
+  assert.equal(r.error, null);
+  assert.deepEqual(r.records.map((x) => x.fields), [["title", "description"], ["a, b", 'say "hi"\nand go'], ["plain", ""], [""], ["last", "x"]]);
+  assert.deepEqual(r.records.map((x) => x.row), [1, 2, 3, 4, 5]);
+  assert.deepEqual(parseCsv("a,b\rc,d\r").records.map((x) => x.fields), [["a", "b"], ["c", "d"]]);
+  assert.deepEqual(parseCsv('a"b,"",c').records[0].fields, ['a"b', "", "c"]);
+  assert.deepEqual(parseCsv("").records, []);
+  assert.deepEqual(parseCsv('a\n"open').error, { row: 2, message: "a quoted field is not closed" });
+  assert.equal(parseCsv('"a"b,c').error.row, 1);
 });

@@ -414,7 +414,10 @@ async function runBulk() {
     const notSent = bulk.rows.length - rows.length;
     const secs = ((performance.now() - started) / 1000).toFixed(1);
     const cancelled = controller.signal.aborted;
-    setLine(`${cancelled ? "Cancelled" : "Done"} in ${secs} s: ${created} created, ${failed} not created${notSent ? `, ${notSent} rows with problems not sent` : ""}.`);
+    const waits = Number(panel.dataset.throttleWaits ?? "0");
+    const reconciled = rows.filter((r) => r.result?.reconciled).length;
+    setLine(`${cancelled ? "Cancelled" : "Done"} in ${secs} s: ${created} created, ${failed} not created${notSent ? `, ${notSent} rows with problems not sent` : ""}.`
+      + `${waits ? ` Throttled: ${waits} progress reports during a Retry-After wait.` : ""}${reconciled ? ` ${reconciled} found in the plan after a lost answer (reconciled).` : ""}`);
     $("bulk-created-count").textContent = String(created);
     $("bulk-failed-count").textContent = String(failed);
     panel.dataset.state = cancelled ? "cancelled" : "done";
