@@ -10,7 +10,7 @@ import {
   openCurrentPlan, resolveLocally,
 } from "./plan.js";
 import { callOptions, mayOpenPlan } from "./form.js";
-import { refreshHistory } from "./history.js";
+import { refreshHistory, listPlanTasks } from "./history.js";
 
 /** The CSV columns, as `graph-tasks import` reads them. */
 export const COLUMNS = ["title", "bucket", "assignees", "labels", "start", "due", "priority", "percentComplete", "description", "checklist", "references"];
@@ -300,14 +300,16 @@ function fillOutcome(td, r) {
   else if (r.state === "created") {
     const t = r.result.task ?? {};
     td.append(el("span", { class: "chip okc", text: "created" }), " ", el("code", { class: "mono", testid: "bulk-row-task-id", text: String(t.id ?? "") }));
+    if (r.result.foundAfterCancel) td.append(" ", el("span", { class: "chip", testid: "bulk-row-found", title: "in flight at the cancel; found in the plan afterwards", text: "found after the cancel" }));
     if (r.result.reconciled) td.append(" ", el("span", { class: "chip", title: "the answer was lost; the task was found in the plan", text: "reconciled" }));
     if (r.result.duplicatesRemoved) td.append(" ", el("span", { class: "chip", text: `${r.result.duplicatesRemoved} duplicate removed` }));
   } else {
     const e = r.result?.error ?? {};
     const kind = String(e.kind ?? "error");
     const aborted = kind === "aborted";
-    td.append(el("span", { class: `chip ${aborted ? "" : "warn"}`, testid: "bulk-row-error-kind", text: aborted ? (e.mayHaveBeenCreated ? "cancelled" : "cancelled: not created") : `${kind}${e.status ? ` ${e.status}` : ""}` }));
-    if (e.mayHaveBeenCreated) td.append(" ", el("span", { class: "chip warn", text: "may have been created" }));
+    td.append(el("span", { class: `chip ${aborted ? "" : "warn"}`, testid: "bulk-row-error-kind", text: aborted ? (e.mayHaveBeenCreated && !r.result?.checkedAfterCancel ? "cancelled" : "cancelled: not created") : `${kind}${e.status ? ` ${e.status}` : ""}` }));
+    if (r.result?.checkedAfterCancel) td.append(" ", el("span", { class: "muted", text: "(in flight at the cancel; not in the plan)" }));
+    else if (e.mayHaveBeenCreated) td.append(" ", el("span", { class: "chip warn", text: "may have been created" }));
     if (!aborted) td.append(" ", el("span", { text: `${e.code ? `${e.code}: ` : ""}${e.message ?? ""}` }));
     if (e.step === "details") td.append(" ", el("span", { class: "muted", text: "(the task exists; its details were not set)" }));
   }
@@ -397,6 +399,7 @@ async function runBulk() {
   const retries = Number($("bulk-retries").value);
   if ($("bulk-retries").value !== "" && Number.isInteger(retries) && retries >= 0) runOpts.retry = { maxRetries: retries };
   const started = performance.now();
+  const runStartedAt = Date.now();
   try {
     let results;
     if (mayOpenPlan()) {
@@ -409,11 +412,14 @@ async function runBulk() {
       results = await state.lib.createTasks(res.tasks, { ...buildOptions(controller.signal, "planner"), ...runOpts });
     }
     for (const res of Array.from(results ?? [])) applyResult(rows, res);
+    const cancelledRun = controller.signal.aborted;
+    const maybe = rows.filter((r) => r.state === "failed" && r.result?.error?.mayHaveBeenCreated);
+    if (cancelledRun && maybe.length) await lookForMaybes(planId, rows, maybe, runStartedAt);
     const created = rows.filter((r) => r.state === "created").length;
     const failed = rows.length - created;
     const notSent = bulk.rows.length - rows.length;
     const secs = ((performance.now() - started) / 1000).toFixed(1);
-    const cancelled = controller.signal.aborted;
+    const cancelled = cancelledRun;
     const waits = Number(panel.dataset.throttleWaits ?? "0");
     const reconciled = rows.filter((r) => r.result?.reconciled).length;
     setLine(`${cancelled ? "Cancelled" : "Done"} in ${secs} s: ${created} created, ${failed} not created${notSent ? `, ${notSent} rows with problems not sent` : ""}.`
@@ -442,6 +448,40 @@ async function runBulk() {
     bulk.checkedText = null;
     updateBulkButtons();
     refreshHistory(true);
+  }
+}
+
+/**
+ * After a cancel, the creates that were in flight may have been stored: look for each in the plan (same
+ * title and bucket, created since the run began, not claimed by another row) so that every row ends as
+ * created or not. A create answered after the cancel is stored within moments; the look waits a second.
+ */
+async function lookForMaybes(planId, rows, maybe, since) {
+  setLine(`Cancelled: looking in the plan for ${maybe.length} task${maybe.length === 1 ? "" : "s"} that may have been created…`);
+  await new Promise((r) => setTimeout(r, 1000));
+  let tasks;
+  try {
+    tasks = await listPlanTasks(planId);
+  } catch {
+    return; // they stay "may have been created"
+  }
+  const claimed = new Set(rows.filter((r) => r.state === "created").map((r) => r.result?.task?.id));
+  const buckets = planBuckets(planId);
+  const sinceMs = since - 5 * 60 * 1000; // clock skew
+  for (const r of maybe) {
+    const bucketId = r.input.bucket ? (buckets.find((b) => b.id === r.input.bucket) ?? buckets.find((b) => b.name.toLowerCase() === r.input.bucket.toLowerCase()))?.id : undefined;
+    const found = tasks.find((t) => t && t.title === r.input.title && !claimed.has(t.id)
+      && (bucketId === undefined || t.bucketId === bucketId)
+      && !(Date.parse(t.createdDateTime ?? "") < sinceMs));
+    if (found) {
+      claimed.add(found.id);
+      r.result = { ok: true, task: found, index: r.result.index, foundAfterCancel: true };
+      r.state = "created";
+    } else {
+      r.result = { ...r.result, checkedAfterCancel: true };
+      r.state = "aborted";
+    }
+    updateRow(r);
   }
 }
 

@@ -13,6 +13,52 @@ export function updateHistoryHeading() {
   $("history-plan").textContent = planTitle(planId) ?? (planId ? planId : "this plan");
 }
 
+/** The plan's tasks on the current target, every page (for the bulk import's look after a cancel). */
+export async function listPlanTasks(planId) {
+  const url = `${plannerBase()}/planner/plans/${encodeURIComponent(planId)}/tasks`;
+  const token = currentToken();
+  if (!token || !tokenMayGoTo(url)) throw new Error("the token is only sent over https, or over http to this machine");
+  return (await fetchPlanTasks(url, token)).tasks;
+}
+
+/**
+ * Every page of a list: `@odata.nextLink` followed as given, but only to the first request's origin and
+ * only where the token may go. `current()` false stops early (a newer refresh started).
+ */
+async function fetchPlanTasks(url, token, { current = () => true, onPage = () => {} } = {}) {
+  const origin = new URL(url).origin;
+  const tasks = [];
+  let next = url;
+  let pages = 0;
+  while (next) {
+    if (++pages > MAX_PAGES) throw new Error(`more than ${MAX_PAGES} pages`);
+    const res = await fetch(next, { headers: { Authorization: `Bearer ${token}`, Accept: "application/json" }, cache: "no-store" });
+    if (!current()) return { tasks, pages };
+    if (!res.ok) {
+      let code = "";
+      try {
+        code = (await res.json())?.error?.code ?? "";
+      } catch { /* not JSON */ }
+      throw new Error(`HTTP ${res.status}${code ? ` ${code}` : ""}`);
+    }
+    const data = await res.json();
+    if (Array.isArray(data?.value)) tasks.push(...data.value);
+    next = typeof data?.["@odata.nextLink"] === "string" ? data["@odata.nextLink"] : null;
+    if (next !== null) {
+      let u;
+      try {
+        u = new URL(next, url);
+      } catch {
+        throw new Error("an @odata.nextLink that is not a URL");
+      }
+      if (u.origin !== origin || !tokenMayGoTo(u.href)) throw new Error(`an @odata.nextLink to another origin (${u.origin}) was not followed`);
+      next = u.href;
+      onPage(tasks.length);
+    }
+  }
+  return { tasks, pages };
+}
+
 // `explicit`: the Refresh button or a create. A custom target's list is never fetched on its own when
 // a field changes, so that no request (and no token) leaves because of a half-typed URL.
 export async function refreshHistory(explicit = false) {
@@ -36,37 +82,13 @@ export async function refreshHistory(explicit = false) {
   panel.dataset.state = "loading";
   stateLine.textContent = "Loading…";
   try {
-    const origin = new URL(url).origin;
-    const tasks = [];
-    let next = url;
-    let pages = 0;
-    while (next) {
-      if (++pages > MAX_PAGES) throw new Error(`more than ${MAX_PAGES} pages`);
-      const res = await fetch(next, { headers: { Authorization: `Bearer ${token}`, Accept: "application/json" }, cache: "no-store" });
-      if (seq !== state.historySeq) return;
-      if (!res.ok) {
-        let code = "";
-        try {
-          code = (await res.json())?.error?.code ?? "";
-        } catch { /* not JSON */ }
-        throw new Error(`HTTP ${res.status}${code ? ` ${code}` : ""}`);
-      }
-      const data = await res.json();
-      if (seq !== state.historySeq) return;
-      if (Array.isArray(data?.value)) tasks.push(...data.value);
-      next = typeof data?.["@odata.nextLink"] === "string" ? data["@odata.nextLink"] : null;
-      if (next !== null) {
-        let u;
-        try {
-          u = new URL(next, url);
-        } catch {
-          throw new Error("an @odata.nextLink that is not a URL");
-        }
-        if (u.origin !== origin || !tokenMayGoTo(u.href)) throw new Error(`an @odata.nextLink to another origin (${u.origin}) was not followed`);
-        next = u.href;
-        stateLine.textContent = `Loading… ${tasks.length} tasks so far`;
-      }
-    }
+    const { tasks, pages } = await fetchPlanTasks(url, token, {
+      current: () => seq === state.historySeq,
+      onPage: (n) => {
+        stateLine.textContent = `Loading… ${n} tasks so far`;
+      },
+    });
+    if (seq !== state.historySeq) return;
     renderHistory(tasks, pages);
     panel.dataset.state = "ready";
     panel.dataset.count = String(tasks.length);
