@@ -603,9 +603,11 @@ function bulkCsv(prefix, n, seed) {
   const buckets = seed.plans[0].buckets.map((b) => b.name);
   const labels = Object.values(seed.plans[0].categories);
   const people = seed.users.map((u) => u.mail);
-  const lines = ["title,bucket,assignees,labels,due,priority,checklist"];
+  // Every other row completed (percentComplete 100): fewer active tasks, so that the suite can run again
+  // and again against one emulator before the plan's 2,400 active tasks are reached.
+  const lines = ["title,bucket,assignees,labels,due,priority,percentComplete,checklist"];
   for (let i = 1; i <= n; i++) {
-    lines.push([`${prefix} ${String(i).padStart(3, "0")}`, buckets[i % buckets.length], people[i % people.length], labels[i % labels.length], `2026-12-${String(1 + (i % 28)).padStart(2, "0")}`, ["Urgent", "Important", "Medium", "Low"][i % 4], i % 10 === 0 ? "First;[x] Second" : ""].join(","));
+    lines.push([`${prefix} ${String(i).padStart(3, "0")}`, buckets[i % buckets.length], people[i % people.length], labels[i % labels.length], `2026-12-${String(1 + (i % 28)).padStart(2, "0")}`, ["Urgent", "Important", "Medium", "Low"][i % 4], i % 2 ? "100" : "0", i % 10 === 0 ? "First;[x] Second" : ""].join(","));
   }
   return lines.join("\n");
 }
@@ -741,4 +743,32 @@ test("the page's CSV reader: quotes, doubled quotes, embedded line breaks, BOM, 
   assert.deepEqual(parseCsv("").records, []);
   assert.deepEqual(parseCsv('a\n"open').error, { row: 2, message: "a quoted field is not closed" });
   assert.equal(parseCsv('"a"b,c').error.row, 1);
+});
+
+test("a faulty emulator (chaos 0.3): every row ends created, each task once", { timeout: 150_000 }, async (t) => {
+  const { context, page, seen } = await openDemo();
+  try {
+    await waitPlanOpen(page);
+    const seed = await page.evaluate(() => fetch("/_emulator/seed").then((r) => r.json()));
+    await page.locator(`${tid("bulk-advanced")} summary`).click();
+    await page.locator(tid("emulator-mode")).selectOption("faulty");
+    await page.locator(tid("emulator-apply")).click();
+    await page.waitForFunction(() => JSON.parse(document.querySelector('[data-testid="emulator-config"]').dataset.config ?? "{}").chaosRate === 0.3);
+    const prefix = `Faulty ${Date.now()}`;
+    await page.locator(tid("bulk-csv")).fill(bulkCsv(prefix, 100, seed));
+    await page.locator(tid("bulk-check")).click();
+    await page.locator(`${tid("bulk")}[data-state="checked"]`).waitFor();
+    await page.locator(tid("bulk-create")).click();
+    await page.locator(`${tid("bulk")}[data-state="done"]`).waitFor({ timeout: 120_000 });
+    const rows = await page.locator(tid("bulk-row")).evaluateAll((trs) => trs.map((tr) => ({ state: tr.dataset.state, text: tr.querySelector('[data-testid="bulk-row-result"]').innerText })));
+    t.diagnostic(await page.locator(tid("bulk-summary")).innerText());
+    assert.deepEqual(rows.filter((r) => r.state !== "created").map((r) => r.text), []);
+    const mine = (await planTasks(page, PLAN_ID)).filter((x) => x.title.startsWith(prefix));
+    assert.equal(mine.length, 100);
+    assert.equal(new Set(mine.map((x) => x.title)).size, 100, "no title twice");
+    assert.deepEqual(seen.pageErrors, []);
+  } finally {
+    await emulatorConfig(page, { chaosRate: 0, rateLimit: 0, latencyMs: 0 }).catch(() => {});
+    await context.close();
+  }
 });
