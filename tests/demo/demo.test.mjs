@@ -465,6 +465,14 @@ test("a complete task (description, checklist, reference, labels by name, assign
     fs.mkdirSync(SHOTS, { recursive: true });
     await page.locator(tid("result")).scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(SHOTS, "demo-task.png"), fullPage: true });
+    // From the history, the same task with its details read from the service.
+    const item = page.locator(`${tid("history-item")}[data-task-id="${raw.id}"]`);
+    await item.locator("button").click();
+    await page.locator(`${tid("result-card")} ${tid("card-details")}`).waitFor();
+    assert.match(await page.locator(tid("result-card")).textContent(), /From history/);
+    assert.equal(await page.locator(tid("card-description")).textContent(), description);
+    assert.equal(await page.locator(tid("card-checklist-item")).count(), 3);
+
     assert.deepEqual(seen.pageErrors, []);
     assert.deepEqual(scriptErrors(seen), []);
   } finally {

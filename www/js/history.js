@@ -142,7 +142,27 @@ function renderHistory(tasks, pages) {
     button.addEventListener("click", () => {
       renderTask(t, "From history");
       revealResult();
+      if (!legacy && typeof t.id === "string") showDetails(t);
     });
     list.append(el("li", { class: `history-item${isNew ? " is-new" : ""}`, testid: "history-item", "data-task-id": t.id ?? "" }, button));
   }
+}
+
+let detailsSeq = 0;
+
+/** A click on a listed task: its details (description, checklist, references) read and added to the card. */
+async function showDetails(task) {
+  const seq = ++detailsSeq;
+  const url = `${plannerBase()}/planner/tasks/${encodeURIComponent(task.id)}/details`;
+  const token = currentToken();
+  if (!token || !tokenMayGoTo(url)) return;
+  try {
+    const res = await fetch(url, { headers: { Authorization: `Bearer ${token}`, Accept: "application/json" }, cache: "no-store" });
+    if (!res.ok) return;
+    const details = await res.json();
+    if (seq !== detailsSeq || !details || typeof details !== "object") return;
+    // Only onto the card of this task (a create since the click has replaced it).
+    if (document.querySelector('[data-testid="result-card"] [data-testid="card-id"]')?.textContent !== task.id) return;
+    renderTask({ ...task, details }, "From history");
+  } catch { /* the card stays without details */ }
 }
