@@ -780,3 +780,22 @@ test("a faulty emulator (chaos 0.3): every row ends created, each task once", { 
     await context.close();
   }
 });
+
+test("a chosen CSV file (BOM, CRLF, quoted line breaks) is read and checked, nothing sent", { timeout: 60_000 }, async () => {
+  const { context, page, seen } = await openDemo();
+  try {
+    await waitPlanOpen(page);
+    const before = seen.requests.length;
+    const csv = '\uFEFFtitle,bucket,description,checklist\r\nFrom a file,To do,"two\r\nlines","[x] done;open"\r\n,Nowhere,,\r\n';
+    await page.locator(tid("bulk-file")).setInputFiles({ name: "tasks.csv", mimeType: "text/csv", buffer: Buffer.from(csv, "utf8") });
+    await page.locator(`${tid("bulk")}[data-state="checked"]`).waitFor();
+    assert.equal(await page.locator(tid("bulk-csv")).inputValue(), csv.replace(/^\uFEFF/, "").replace(/\r\n/g, "\n"), "the file's text is in the box");
+    const rows = await page.locator(tid("bulk-row")).evaluateAll((trs) => trs.map((tr) => [tr.dataset.row, tr.dataset.state, tr.querySelector('[data-testid="bulk-row-title"]').textContent]));
+    assert.deepEqual(rows, [["2", "ready", "From a file"], ["3", "invalid", ""]]);
+    assert.match(await page.locator(`${tid("bulk-row")}[data-row="3"]`).innerText(), /the title is empty/);
+    assert.equal(await page.locator(tid("bulk-create")).textContent(), "Create 1 task");
+    assert.deepEqual(seen.requests.slice(before).filter((q) => q.method !== "GET" && q.method !== "OPTIONS").map((q) => q.url), []);
+  } finally {
+    await context.close();
+  }
+});
