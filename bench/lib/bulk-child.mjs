@@ -21,7 +21,9 @@ const tasks = Array.from({ length: n }, (_, i) => ({ planId, bucketId, title: `b
 
 const errors = {};
 const fail = (e) => {
-  const key = String(e?.kind ?? e?.statusCode ?? e?.status ?? e?.code ?? e?.message ?? e).slice(0, 80);
+  // graph-tasks' GraphError: kind, status, code; the Graph JS client's GraphError: statusCode, code.
+  const parts = [e?.kind, e?.status ?? e?.statusCode, e?.code].filter((x) => x !== undefined && x !== null && x !== "");
+  const key = (parts.length ? parts.join(" ") : String(e?.message ?? e)).slice(0, 80);
   errors[key] = (errors[key] ?? 0) + 1;
 };
 

@@ -11,6 +11,7 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 
 import { startEmulator } from "./emulator.mjs";
+import { startRecordingProxy } from "./recording-proxy.mjs";
 
 export const BULK_LATENCY_MS = 50;
 export const BULK_RATE = 200;
@@ -87,6 +88,9 @@ export async function runBulk({ emulator, benchDir, libDir, n, sweep, log }) {
     run++;
     log(`bulk: ${label}, ${n} tasks`);
     const emu = await startEmulator(emulator, ["--latency-ms", String(BULK_LATENCY_MS), "--rate-limit", String(BULK_RATE)]);
+    // The client talks to the emulator through the recording proxy (every client alike); the bench's
+    // own calls (the plan, the stats, the listing) go to the emulator directly.
+    const proxy = await startRecordingProxy(emu.url);
     try {
       const plan = await json(`${emu.url}/_emulator/plans`, {
         method: "POST",
@@ -99,8 +103,9 @@ export async function runBulk({ emulator, benchDir, libDir, n, sweep, log }) {
       const before = (await json(`${emu.url}/_emulator/stats`)).body;
       // Sequential at 50 ms a call is n × 50 ms; allow that several times over.
       const timeoutMs = Math.max(120000, n * 300);
-      const r = await child(path.join(libDir, "bulk-child.mjs"), JSON.stringify({ client, url: emu.url, token, planId, bucketId, n, run, options }), benchDir, timeoutMs);
+      const r = await child(path.join(libDir, "bulk-child.mjs"), JSON.stringify({ client, url: proxy.url, token, planId, bucketId, n, run, options }), benchDir, timeoutMs);
       const after = (await json(`${emu.url}/_emulator/stats`)).body;
+      const seen0 = proxy.summary();
       await sleep(1100); // the listing below takes tokens too: let the bucket refill first
       const titles = await listPlanTasks(emu.url, token, planId);
       const seen = new Map();
@@ -124,8 +129,10 @@ export async function runBulk({ emulator, benchDir, libDir, n, sweep, log }) {
         throttled: (after.throttled ?? 0) - (before.throttled ?? 0),
         batches: (after.batches ?? 0) - (before.batches ?? 0),
         writes: (after.writes ?? 0) - (before.writes ?? 0),
+        proxy: seen0,
       };
     } finally {
+      await proxy.stop();
       await emu.stop();
     }
   }
