@@ -1,8 +1,10 @@
 // The emulator, old against new (issue 12): the binary from before the rebuild on axum's router and
 // SQLite (commit d2fa59a, a journal file for --data) against this tree's (SQLite for --data), in memory
 // and with --data, in one run. The same load generator (this tree's graph-emulator-bench) drives both.
-// Each configuration runs R times, in an order rotated every round, each time against a fresh emulator
-// (and a fresh --data file of its own); the values are medians.
+// Each configuration runs R times, each time against a fresh emulator (and a fresh --data file of its
+// own). In a round old and new run back to back for each mode, which one first alternating by round,
+// so that the machine's drift falls on both; the values are medians, and new ÷ old is the median of the
+// per-round ratios (paired: the same round), with their interquartile range.
 //
 // The old binary is built at bench time, only when it is missing:
 //   git -C ROOT worktree add --detach /tmp/emu-old d2fa59a
@@ -15,8 +17,7 @@ import os from "node:os";
 import path from "node:path";
 
 import { startEmulator } from "./emulator.mjs";
-import { median } from "./stats.mjs";
-import { rotate } from "./measure.mjs";
+import { median, quartiles } from "./stats.mjs";
 
 export const OLD_COMMIT = "d2fa59a";
 const OLD_SRC = process.env.GRAPH_TASKS_BENCH_OLD_SRC || "/tmp/emu-old";
@@ -89,16 +90,18 @@ function benchOnce(emulatorBin, benchBin, requests, concurrency, args) {
 export async function compareEmulators({ root, newDir, requests, concurrency, rounds, log }) {
   const old = oldEmulator(root, log);
   const benchBin = path.join(newDir, "graph-emulator-bench");
-  const configs = [
-    ["new", "memory", newDir],
-    ["new", "data", newDir],
-  ];
-  if (old.dir) configs.unshift(["old", "memory", old.dir], ["old", "data", old.dir]);
+  const configs = [];
+  for (const mode of ["memory", "data"]) {
+    if (old.dir) configs.push(["old", mode, old.dir]);
+    configs.push(["new", mode, newDir]);
+  }
   const samples = Object.fromEntries(configs.map(([v, m]) => [`${v}-${m}`, []]));
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "graph-tasks-bench-data-"));
   try {
     for (let round = 0; round < rounds; round++) {
-      for (const [version, mode, dir] of rotate(configs, round)) {
+      // Pairs back to back; old first in even rounds, new first in odd ones.
+      const order = round % 2 ? configs.map((_, i) => configs[i ^ (old.dir ? 1 : 0)]) : configs;
+      for (const [version, mode, dir] of order) {
         const args = [];
         if (mode === "data") {
           // A fresh file per run and per binary: SQLite for the new one, a journal for the old.
@@ -121,6 +124,14 @@ export async function compareEmulators({ root, newDir, requests, concurrency, ro
       errors: s.reduce((a, x) => a + (x.errors || 0), 0),
       samples: s,
     };
+  }
+  for (const mode of ["memory", "data"]) {
+    const o = samples[`old-${mode}`];
+    const n = samples[`new-${mode}`];
+    if (!o || !n) continue;
+    const ratios = n.map((x, i) => x.createsPerSecond / o[i].createsPerSecond);
+    out.results[`new-${mode}`].ratio = median(ratios);
+    out.results[`new-${mode}`].ratioIqr = quartiles(ratios);
   }
   return out;
 }
