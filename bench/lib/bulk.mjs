@@ -19,7 +19,7 @@ export const BULK_RATE = 200;
 /** The variants, in table order: [key, label, child client, createTasks options]. */
 export function bulkVariants({ sweep = true } = {}) {
   const v = [
-    ["createTasks", "graph-tasks createTasks (defaults)", "createTasks", {}],
+    ["createTasks", "graph-tasks createTasks (defaults: concurrency 4, batchSize 20)", "createTasks", {}],
     ["graph-client-seq", "Graph JS client, sequential loop", "graph-client-seq", {}],
     ["graph-client-all", "Graph JS client, Promise.all (RetryHandler)", "graph-client-all", {}],
     ["pnp-batched", "PnPjs graph.batched() ($batch of 20)", "pnp-batched", {}],

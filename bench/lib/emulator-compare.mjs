@@ -9,7 +9,8 @@
 // The old binary is built at bench time, only when it is missing:
 //   git -C ROOT worktree add --detach /tmp/emu-old d2fa59a
 //   (cd /tmp/emu-old && cargo build --release --locked -p graph-tasks-emulator --bins --target-dir /tmp/emu-old-target)
-// GRAPH_TASKS_BENCH_OLD_EMULATOR=DIR uses the binaries in DIR instead. If it cannot be built, the
+// GRAPH_TASKS_BENCH_OLD_EMULATOR=DIR uses the binaries in DIR instead; GRAPH_TASKS_BENCH_OLD_SRC and
+// GRAPH_TASKS_BENCH_OLD_TARGET move the worktree and the target directory. If it cannot be built, the
 // old rows say why and the new ones are still measured.
 import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -21,7 +22,7 @@ import { median, quartiles } from "./stats.mjs";
 
 export const OLD_COMMIT = "d2fa59a";
 const OLD_SRC = process.env.GRAPH_TASKS_BENCH_OLD_SRC || "/tmp/emu-old";
-const OLD_TARGET = "/tmp/emu-old-target";
+const OLD_TARGET = process.env.GRAPH_TASKS_BENCH_OLD_TARGET || "/tmp/emu-old-target";
 
 /** True when dir holds commit's emulator sources: a worktree at that commit, or an export of it. */
 export function isOldSource(root, dir) {

@@ -294,7 +294,7 @@ function buildTable(r, o) {
       ["wall s (× rate limit)", "tasks created (ok results)", "duplicates", "early retries (emulator / bench); sent during a wait; 429s"],
     );
     const lim = b.limitMs;
-    rows.push([`limit the rate allows (${int(b.n)} / ${b.rate} per s)`, `${dec(lim / 1000, 2)} s (1.00×)`, String(b.n), "0", ""]);
+    rows.push([`limit the rate allows (${int(b.n)} / ${b.rate} per s)`, `${dec(lim / 1000, 2)} s (1.00×)`, int(b.n), "0", ""]);
     // The bucket starts full (it holds one second's worth), so the first `rate` creates need not wait.
     const floor = (Math.max(0, b.n - b.rate) / b.rate) * 1000 + b.latencyMs;
     rows.push([`  floor with the bucket full at start ((${int(b.n)} − ${b.rate}) / ${b.rate} s + ${b.latencyMs} ms)`, `${dec(floor / 1000, 2)} s (${ratio(floor / lim)})`, "", "", ""]);
@@ -550,7 +550,7 @@ async function main() {
   const title =
     `graph-tasks bench, ${env.date.slice(0, 16).replace("T", " ")} UTC, commit ${env.commit}, package ${env.package}; ` +
     `Node ${env.node}, ${env.cpus} CPUs; Graph JS client ${env.libraries["@microsoft/microsoft-graph-client"]}, ` +
-    `@pnp/graph ${env.libraries["@pnp/graph"]}; ${o.quick ? "--quick, " : ""}${seconds} s`;
+    `@pnp/graph ${env.libraries["@pnp/graph"]}, @azure/msal-browser ${env.libraries["@azure/msal-browser"]}; ${o.quick ? "--quick, " : ""}${seconds} s`;
   const notes =
     "Times are medians of alternated rounds against the same local emulator, same task body and token; " +
     "ratios are medians of per-round ratios (> 1 = slower than the baseline). KB = 1000 bytes. " +
