@@ -30,7 +30,7 @@ const TOOLS = createRequire(path.join(ROOT, "scripts", "tools", "package.json"))
 const SECTIONS = ["size", "node", "throughput", "chromium", "cold", "bulk", "emulator"];
 const USAGE = `usage: bench/run [options]
 
-  --quick                 about 1.5 minutes: fewer calls, rounds and processes; bulk with 200 tasks
+  --quick                 about 70 s: fewer calls, rounds and processes; bulk with 200 tasks
   --n N                   Node sequential creates per client (default 6400; quick 960)
   --rounds R              rounds the N creates are split into, alternated (default 32; quick 12)
   --concurrency C         throughput concurrency (default 32)
