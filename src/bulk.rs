@@ -104,13 +104,18 @@ impl Throttle {
 
     /// The service throttled a send made at `sent_ms` while `in_flight` were in flight: halve the
     /// window, once per burst. A send made before the last cut was part of the burst that caused it.
-    pub fn cut(&mut self, sent_ms: f64, in_flight: usize, now_ms: f64) {
-        if sent_ms <= self.last_cut_ms {
+    ///
+    /// Only a throttling whose `Retry-After` is short (under a second, or absent) cuts: that is a rate
+    /// limiter saying a token frees up soon, and a full burst after it would be throttled again. A
+    /// long Retry-After already spaces the sends through [`Throttle::hold`]. The window never drops
+    /// below `floor` (one batch), so that a run keeps making progress between waits.
+    pub fn cut(&mut self, sent_ms: f64, in_flight: usize, retry_after_ms: Option<u64>, floor: usize, now_ms: f64) {
+        if sent_ms <= self.last_cut_ms || retry_after_ms.is_some_and(|ms| ms >= 1000) {
             return;
         }
         self.last_cut_ms = now_ms;
         let base = if self.window.is_finite() { self.window } else { (in_flight.max(1)) as f64 };
-        self.window = (base / 2.0).max(1.0);
+        self.window = (base / 2.0).max(floor.max(1) as f64);
     }
 
     /// How many more creates may go now, with `in_flight` already out.
@@ -197,13 +202,30 @@ pub struct Bulk {
     pub settle_ms: f64,
     /// The earliest creation time a task of this run can have (ms since the epoch, server clock).
     since_ms: Option<i64>,
+    /// The earliest time a task can have been made by this run's own sends, known for sure (the
+    /// first answer's `Date`, less its one-second resolution): only copies made since then are ever
+    /// deleted, so a task older than the run (an earlier run's, a person's) is never touched.
+    strict_since_ms: Option<i64>,
+    /// A resumed run: tasks of the earlier run match too, and nothing is ever deleted (a task of the
+    /// earlier run with the same title and bucket is another row's, not a copy).
+    resumed: bool,
+    /// Why each task that may exist may exist, reported if it cannot be looked for.
+    may_exist_errors: Vec<Option<Error>>,
+    /// Listings that failed in a row.
+    failed_looks: u32,
+    /// The fewest creates the throttle's window keeps in flight (one batch).
+    pub window_floor: usize,
 }
+
+/// Listings that may fail in a row before the tasks waiting on them get their errors (the service is
+/// gone: better an honest "may have been created" than a run that never ends).
+pub const MAX_FAILED_LOOKS: u32 = 3;
 
 impl Bulk {
     /// A run over tasks given as (title, bucket id); `valid[i]` false marks a task refused before the
     /// run (it is never sent).
     pub fn new(tasks: Vec<(String, Option<String>)>, valid: &[bool], policy: RetryPolicy, reconcile: bool) -> Bulk {
-        let items = tasks
+        let items: Vec<Item> = tasks
             .into_iter()
             .enumerate()
             .map(|(i, (title, bucket_id))| Item {
@@ -216,13 +238,27 @@ impl Bulk {
                 sent_ms: 0.0,
             })
             .collect();
-        Bulk { items, throttle: Throttle::default(), policy, reconcile, settle_ms: 3000.0, since_ms: None }
+        let n = items.len();
+        Bulk {
+            items,
+            throttle: Throttle::default(),
+            policy,
+            reconcile,
+            settle_ms: 3000.0,
+            since_ms: None,
+            strict_since_ms: None,
+            resumed: false,
+            may_exist_errors: vec![None; n],
+            failed_looks: 0,
+            window_floor: 1,
+        }
     }
 
     /// Starts every still-pending task as "may exist", to be looked for before anything is sent (a
     /// resumed run whose earlier attempt began at `since_ms`).
     pub fn resume_from(&mut self, since_ms: i64, now_ms: f64) {
         self.since_ms = Some(since_ms);
+        self.resumed = true;
         for item in &mut self.items {
             if item.phase == Phase::Pending {
                 // One look is enough: the earlier run is over, nothing of it can still commit.
@@ -234,9 +270,16 @@ impl Bulk {
     /// Notes the server's clock (a `Date` header, ms) of an answer: the run's tasks were all created
     /// after the first one minus the longest a request can take to be answered.
     pub fn saw_server_time(&mut self, date_ms: i64, attempt_bound_ms: i64) {
+        if self.resumed {
+            return;
+        }
         let since = date_ms.saturating_sub(attempt_bound_ms.max(60_000));
         if self.since_ms.is_none_or(|s| since < s) {
             self.since_ms = Some(since);
+        }
+        let strict = date_ms.saturating_sub(1_000);
+        if self.strict_since_ms.is_none_or(|s| strict < s) {
+            self.strict_since_ms = Some(strict);
         }
     }
 
@@ -282,7 +325,7 @@ impl Bulk {
             }
             Verdict::Retry { retry_after_ms, error } => {
                 if error.kind == ErrorKind::Http {
-                    self.throttle.cut(item.sent_ms, in_flight_now, now_ms);
+                    self.throttle.cut(item.sent_ms, in_flight_now, retry_after_ms, self.window_floor, now_ms);
                 }
                 match retry_after_ms {
                     Some(wait) if wait > self.policy.max_delay_ms => {
@@ -303,6 +346,9 @@ impl Bulk {
             Verdict::MayExist(error) => {
                 if reconcile {
                     item.phase = Phase::MayExist { look_at_ms: now_ms, looks: 0 };
+                    if let Some(slot) = self.may_exist_errors.get_mut(index) {
+                        *slot = Some(error);
+                    }
                     None
                 } else {
                     item.phase = Phase::Failed;
@@ -353,6 +399,7 @@ impl Bulk {
     /// after [`Bulk::settle_ms`], and sent again after [`RECONCILE_LOOKS`] looks. Copies beyond the
     /// run's own tasks of the same title and bucket are returned for deletion.
     pub fn reconcile(&mut self, listed: &[Listed], caller: Option<&str>, now_ms: f64) -> Reconciled {
+        self.failed_looks = 0;
         let mut out = Reconciled::default();
         let claimed: Vec<String> = self.items.iter().filter_map(|i| i.task_id.clone()).collect();
         let since = self.since_ms;
@@ -386,11 +433,13 @@ impl Bulk {
                 .collect();
             let mut matches: Vec<&Listed> =
                 listed.iter().filter(|t| candidate(t, &key.0, &key.1) && !taken.contains(&t.id)).collect();
-            // Oldest first; an insertion sort, since a key has a handful of matches and the standard
-            // sorts weigh kilobytes of wasm.
+            // Tasks certainly made by this run first, then oldest first: a task that may predate the
+            // run is claimed only when the run made none. An insertion sort, since a key has a
+            // handful of matches and the standard sorts weigh kilobytes of wasm.
+            let rank = |t: Option<&&Listed>| (t.is_some_and(|t| !self.made_by_this_run(t)), created(t));
             for k in 1..matches.len() {
                 let mut j = k;
-                while j > 0 && created(matches.get(j - 1)) > created(matches.get(j)) {
+                while j > 0 && rank(matches.get(j - 1)) > rank(matches.get(j)) {
                     matches.swap(j - 1, j);
                     j -= 1;
                 }
@@ -430,12 +479,47 @@ impl Bulk {
                     }
                 }
             }
-            if others_open == 0 {
+            if others_open == 0 && !self.resumed {
                 let first = group.first().copied().unwrap_or(i);
                 for extra in matches.iter().skip(group.len()) {
+                    if !self.made_by_this_run(extra) {
+                        continue;
+                    }
                     taken.push(extra.id.clone());
                     out.duplicates.push((first, extra.id.clone(), extra.etag.clone()));
                 }
+            }
+        }
+        out
+    }
+
+    /// Whether `task` was certainly made after this run began (see `strict_since_ms`).
+    fn made_by_this_run(&self, task: &Listed) -> bool {
+        match (self.strict_since_ms, task.created_ms) {
+            (Some(since), Some(created)) => created >= since,
+            _ => false,
+        }
+    }
+
+    /// A listing failed: look again later, or, after [`MAX_FAILED_LOOKS`] in a row, give every task
+    /// waiting on a look its error (it may have been created) and fail it.
+    pub fn look_failed(&mut self, at_ms: f64) -> Vec<(usize, Error)> {
+        self.failed_looks += 1;
+        if self.failed_looks < MAX_FAILED_LOOKS {
+            self.postpone_looks(at_ms);
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for (i, item) in self.items.iter_mut().enumerate() {
+            if matches!(item.phase, Phase::MayExist { .. }) {
+                item.phase = Phase::Failed;
+                let error = self.may_exist_errors.get_mut(i).and_then(Option::take).unwrap_or_else(|| {
+                    Error::new(
+                        ErrorKind::Network,
+                        "The task may have been created; the plan could not be read to find out",
+                    )
+                });
+                out.push((i, error.with_may_have_been_created(true)));
             }
         }
         out
@@ -478,7 +562,7 @@ impl Bulk {
                     && task.bucket_id == bucket
                     && caller.is_none_or(|c| task.created_by.as_deref() == Some(c))
                     && self.since_ms.is_none_or(|s| task.created_ms.is_none_or(|t| t >= s));
-                if ours && !claimed.contains(&task.id.as_str()) {
+                if ours && !self.resumed && self.made_by_this_run(task) && !claimed.contains(&task.id.as_str()) {
                     out.push((owner.unwrap_or(0), task.id.clone(), task.etag.clone()));
                 }
             }
@@ -680,6 +764,7 @@ mod tests {
     #[test]
     fn not_found_twice_is_sent_again_and_verified_at_the_end() {
         let mut bulk = run(1);
+        bulk.saw_server_time(1_000, 30_000);
         bulk.next_batch(20, 0.0);
         bulk.settle(0, classify(Err(http(504, None))), 0.5, 0.0);
         let r = bulk.reconcile(&[], Some("me"), 0.0);
@@ -700,11 +785,66 @@ mod tests {
     #[test]
     fn copies_beyond_the_runs_own_tasks_are_duplicates() {
         let mut bulk = run(1);
+        bulk.saw_server_time(1_000, 30_000);
         bulk.next_batch(20, 0.0);
         bulk.settle(0, classify(Err(http(502, None))), 0.5, 0.0);
         let r = bulk.reconcile(&[listed("a", "t0", 2), listed("b", "t0", 1)], None, 0.0);
         assert_eq!(r.found, vec![(0, "b".to_string())], "the oldest is kept");
         assert_eq!(r.duplicates, vec![(0, "a".to_string(), Some("W/\"a\"".to_string()))]);
+    }
+
+    #[test]
+    fn a_task_older_than_the_run_is_never_deleted() {
+        let mut bulk = run(1);
+        bulk.saw_server_time(10_000, 30_000);
+        bulk.next_batch(20, 0.0);
+        bulk.settle(0, classify(Err(http(504, None))), 0.5, 0.0);
+        // Both within the loose window used for matching; only the newer is certainly this run's.
+        let r = bulk.reconcile(
+            &[listed("before", "t0", 8_000), listed("mine", "t0", 9_500), listed("copy", "t0", 9_800)],
+            None,
+            0.0,
+        );
+        assert_eq!(r.found, vec![(0, "mine".to_string())], "the run's own task is kept, not an older one");
+        assert_eq!(r.duplicates.iter().map(|d| d.1.as_str()).collect::<Vec<_>>(), ["copy"]);
+        let mut bulk = run(1);
+        bulk.saw_server_time(10_000, 30_000);
+        bulk.next_batch(20, 0.0);
+        bulk.settle(0, classify(Err(http(504, None))), 0.5, 0.0);
+        let r = bulk.reconcile(&[listed("a", "t0", 9_500), listed("older", "t0", 5_000)], None, 0.0);
+        assert_eq!(r.found, vec![(0, "a".to_string())]);
+        assert!(r.duplicates.is_empty(), "the older task is left alone: {r:?}");
+        let mut bulk = run(1);
+        bulk.saw_server_time(10_000, 30_000);
+        bulk.next_batch(20, 0.0);
+        bulk.settle(0, classify(Err(http(504, None))), 0.5, 0.0);
+        let r = bulk.reconcile(&[listed("x", "t0", 5_000), listed("y", "t0", 6_000)], None, 0.0);
+        assert!(r.duplicates.is_empty(), "neither was made by this run for sure: {r:?}");
+    }
+
+    #[test]
+    fn a_resumed_run_deletes_nothing() {
+        let mut bulk = run(1);
+        bulk.resume_from(1_000, 0.0);
+        let r = bulk.reconcile(&[listed("row-a", "t0", 2_000), listed("row-b", "t0", 3_000)], Some("me"), 0.0);
+        assert_eq!(r.found, vec![(0, "row-a".to_string())]);
+        assert!(r.duplicates.is_empty(), "another row's task is not a copy");
+    }
+
+    #[test]
+    fn listings_that_keep_failing_give_the_waiting_tasks_their_errors() {
+        let mut bulk = run(2);
+        bulk.next_batch(20, 0.0);
+        bulk.settle(0, classify(Err(http(504, None))), 0.5, 0.0);
+        bulk.settle(1, classify(Ok(())), 0.5, 0.0);
+        assert!(bulk.look_failed(100.0).is_empty());
+        assert!(bulk.look_failed(200.0).is_empty());
+        let given_up = bulk.look_failed(300.0);
+        assert_eq!(given_up.len(), 1);
+        assert_eq!(given_up[0].0, 0);
+        assert_eq!(given_up[0].1.status, Some(504));
+        assert!(given_up[0].1.may_have_been_created);
+        assert!(bulk.finished(), "the run ends");
     }
 
     #[test]

@@ -150,6 +150,7 @@ pub(crate) async fn create_tasks(
         options.retry
     };
     let mut bulk = Bulk::new(keys, &valid, retry, bulk_options.reconcile);
+    bulk.window_floor = bulk_options.batch_size.clamp(1, MAX_BATCH_REQUESTS);
     if let Some(since) = bulk_options.resume_since_ms {
         bulk.resume_from(since, js::now_ms());
     }
@@ -529,11 +530,23 @@ async fn look(run: &Shared, now: f64) {
                 listed.extend(tasks);
                 values.extend(objects);
             }
-            // The listing failed: look again after the service has had time, rather than decide now.
+            // The listing failed: look again after the service has had time, rather than decide now;
+            // after a few failures in a row, the tasks waiting on it get their errors.
             Err(_) => {
-                let mut r = run.borrow_mut();
-                let settle = r.bulk.settle_ms;
-                r.bulk.postpone_looks(now + settle);
+                let given_up = {
+                    let mut r = run.borrow_mut();
+                    let settle = r.bulk.settle_ms;
+                    let given_up = r.bulk.look_failed(now + settle);
+                    for (i, error) in &given_up {
+                        if let Some(slot) = r.results.get_mut(*i) {
+                            *slot = Some(Err(error.clone()));
+                        }
+                    }
+                    given_up
+                };
+                for (i, _) in given_up {
+                    report_result(run, i);
+                }
                 return;
             }
         }
