@@ -434,8 +434,8 @@ async function main(argv) {
       report.set({ row: r.row, status: "created", title, taskId: result.task.id, webUrl: webUrl(plan.id, result.task.id, tenantId), runStartedAt });
     } else {
       const e = result.error || {};
-      // Not sent, or cut off before an answer: still pending, so that --resume reconciles it.
-      const unknown = e.kind === "aborted" && e.mayHaveBeenCreated !== false;
+      // Stopped by Ctrl-C, sent or not: still pending, so that --resume sends or reconciles it.
+      const unknown = e.kind === "aborted";
       failed += unknown ? 0 : 1;
       report.set({ row: r.row, status: unknown ? "pending" : "failed", title, errorCode: e.code || e.kind || "error", errorMessage: errorText(e), runStartedAt });
     }

@@ -41,24 +41,27 @@ export function installPackage() {
 }
 
 /**
- * Why the tests that create tasks cannot run yet, or null: they need the library's openPlan and
- * createTasks, which land on main separately (until then they are skipped, with this reason).
+ * Why the tests that create tasks cannot run yet: they need the library's openPlan and
+ * createTasks, which land on main separately (until then they are skipped, with this reason); false when ready.
  */
 export async function libraryMissing() {
   const { pkg } = installPackage();
   const lib = await import(pathToFileURL(path.join(pkg, "node.mjs")).href).catch(() => ({}));
   const cjs = (await import("node:module")).createRequire(path.join(pkg, "package.json"))(path.join(pkg, "node.cjs"));
-  return typeof cjs.openPlan === "function" || typeof lib.openPlan === "function" ? null : "the package has no openPlan yet";
+  if (process.env.GRAPH_TASKS_CLI_FAKE) return false;
+  return typeof cjs.openPlan === "function" || typeof lib.openPlan === "function" ? false : "the package has no openPlan yet";
 }
 
 /** Starts an emulator with `flags`; `{ url, base, stop }` (base is the Graph URL, …/v1.0). */
 export async function startEmulator(flags = []) {
   const bin = process.env.GRAPH_EMULATOR_BIN || path.join(root, "target", "release", "graph-emulator");
+  if (!fs.existsSync(bin)) throw new Error(`no emulator at ${bin}: cargo build --release -p graph-tasks-emulator (or set GRAPH_EMULATOR_BIN)`);
   const dir = tempDir("graph-tasks-cli-emulator-");
   const portFile = path.join(dir, "port");
   const child = spawn(bin, ["--port", "0", "--port-file", portFile, "--quiet", ...flags], { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (d) => (stderr += d));
+  child.on("error", (e) => (stderr += e.message));
   for (let i = 0; i < 100 && !(fs.existsSync(portFile) && fs.readFileSync(portFile, "utf8").trim()); i++) await sleep(100);
   const port = fs.existsSync(portFile) ? fs.readFileSync(portFile, "utf8").trim() : "";
   if (!port) {
