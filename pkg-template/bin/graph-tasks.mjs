@@ -6,6 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { setMaxListeners } from "node:events";
 import { readInput, COLUMNS, PRIORITY_NAMES } from "./input.mjs";
 import { Report, readReport, REPORT_COLUMNS, STATUSES } from "./report.mjs";
 import { createProgress } from "./progress.mjs";
@@ -313,6 +314,8 @@ async function main(argv) {
     return EXIT_USAGE;
   }
   const controller = new AbortController();
+  // Every request of the run listens to this one signal.
+  setMaxListeners(0, controller.signal);
   let interrupted = false;
   const onSigint = () => {
     if (interrupted) {
