@@ -362,6 +362,13 @@ async function main(argv) {
       if (again.ok) still.forEach((r, i) => (r.resolved = again.tasks[i]));
     }
   }
+  if (previous) {
+    // A row created by an earlier run is not sent again: a problem of it now (a bucket renamed since,
+    // say) does not stop the resume.
+    const done = (row) => previous.get(row) && previous.get(row).status === "created";
+    for (let i = problems.length - 1; i >= 0; i--) if (problems[i].field !== "title" && done(problems[i].row)) problems.splice(i, 1);
+    for (const r of input.rows) if (done(r.row) && !problems.some((p) => p.row === r.row)) r.valid = true;
+  }
   for (const r of input.rows) if (problems.some((p) => p.row === r.row)) r.valid = false;
   const valid = input.rows.filter((r) => r.valid);
   const invalid = input.rows.filter((r) => !r.valid);

@@ -70,21 +70,21 @@ function runCommand(command) {
  * the JWT's `exp` is less than five minutes away (a token that is not a JWT is kept for the run).
  * Concurrent calls share one run of the command.
  */
-export function commandTokenProvider(command) {
+export function commandTokenProvider(command, now = Date.now) {
   let token = null;
   let expiresAt = Infinity;
   let fetchedAt = 0;
   let running = null;
   // A token that was short-lived already when it came is used for 30 s before the command runs again.
   const fresh = () =>
-    token !== null && (expiresAt - Date.now() > REFRESH_BEFORE_MS || (Date.now() - fetchedAt < 30_000 && expiresAt > Date.now()));
+    token !== null && (expiresAt - now() > REFRESH_BEFORE_MS || (now() - fetchedAt < 30_000 && expiresAt > now()));
   const get = async () => {
     if (fresh()) return token;
     if (!running) {
       running = runCommand(command)
         .then((t) => {
           token = t;
-          fetchedAt = Date.now();
+          fetchedAt = now();
           const exp = jwtPayload(t)?.exp;
           expiresAt = typeof exp === "number" ? exp * 1000 : Infinity;
           return t;

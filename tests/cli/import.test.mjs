@@ -146,3 +146,18 @@ test("JSON input: an array of plan.createTask inputs", { skip }, async () => {
   const tasks = await planTasks(emulator, plan.id);
   assert.equal(tasks.find((t) => t.title === "From JSON 1").bucketId, plan.buckets.find((b) => b.name === "Done").id);
 });
+
+test("--token-command: a JWT from a command is used and never shown; the report's links carry its tenant", { skip }, async () => {
+  const plan = await freshPlan(emulator, "CLI token command");
+  const b64url = (o) => Buffer.from(JSON.stringify(o)).toString("base64url");
+  const token = `${b64url({ alg: "none" })}.${b64url({ exp: Math.floor(Date.now() / 1000) + 3600, tid: "72f988bf-86f1-41af-91ab-2d7cd011db47" })}.c2ln`;
+  const file = path.join(dir, "token.csv");
+  fs.writeFileSync(file, "title\nWith a JWT\nAnd another\n");
+  const r = await runCli(["import", file, "--plan-id", plan.id, "--base-url", emulator.base, "--token-command", `echo ${token}`], { env: { GRAPH_TOKEN: "" } });
+  assert.equal(r.code, 0, r.stderr);
+  const report = fs.readFileSync(path.join(dir, "token.report.csv"), "utf8");
+  for (const text of [r.stdout, r.stderr, report]) assert.ok(!text.includes(token) && !text.includes(token.split(".")[1]), "the token is never shown");
+  const rows = readReportFile(path.join(dir, "token.report.csv"));
+  assert.equal(rows.length, 2);
+  for (const row of rows) assert.match(row.webUrl, /\?tid=72f988bf-86f1-41af-91ab-2d7cd011db47$/);
+});
