@@ -80,7 +80,7 @@ export interface LegacyAppliedCategories {
 export interface PlannerAssignmentInput {
   /** The assignment type; the only value the service accepts. */
   "@odata.type"?: "#microsoft.graph.plannerAssignment" | "microsoft.graph.plannerAssignment";
-  /** The task's place in the assignee's list, in the form `"<previous hint> <next hint>!"`; `" !"` puts it first. */
+  /** The task's place in the assignee's list (characters 32–126), e.g. `"<previous hint> <next hint>!"`; `" !"` puts it first. */
   orderHint?: string;
 }
 
@@ -96,6 +96,121 @@ export interface PlannerAssignment {
   orderHint?: string | null;
 }
 
+// ─── plannerTaskDetails (set after the create) ─────────────────────────────────────────────────────
+
+/** The reference types the docs list (`plannerExternalReference.type`); the only values a create may send. */
+export type PlannerExternalReferenceType = "PowerPoint" | "Word" | "Excel" | "Other";
+
+/** A checklist item in the short form: its title, or the title and whether it is checked. */
+export type PlannerChecklistItemShort = string | { title: string; isChecked?: boolean };
+
+/** A checklist item in the raw Graph form (`plannerChecklistItem`), the value of a GUID key. */
+export interface PlannerChecklistItemInput {
+  /** The item type; the client sends it whether given or not. */
+  "@odata.type"?: "microsoft.graph.plannerChecklistItem" | "#microsoft.graph.plannerChecklistItem";
+  /** The text of the item; not blank. */
+  title: string;
+  /** Whether the item is checked. */
+  isChecked?: boolean;
+  /** The item's place in the checklist (characters 32–126); the service picks one when left out. */
+  orderHint?: string;
+}
+
+/** The raw Graph form of a checklist (`plannerChecklistItems`): item id (a GUID) → item. At most 20. */
+export type PlannerChecklistItemsInput = Record<string, PlannerChecklistItemInput>;
+
+/** A reference in the short form; the client encodes the URL into the key the service requires. */
+export interface PlannerExternalReferenceShort {
+  /** An absolute http:// or https:// URL. */
+  url: string;
+  /** A name for the reference. */
+  alias?: string;
+  /** What the reference is. */
+  type?: PlannerExternalReferenceType;
+}
+
+/** A reference in the raw Graph form (`plannerExternalReference`), the value of an encoded-URL key. */
+export interface PlannerExternalReferenceInput {
+  /** The reference type; the client sends it whether given or not. */
+  "@odata.type"?: "microsoft.graph.plannerExternalReference" | "#microsoft.graph.plannerExternalReference";
+  /** A name for the reference. */
+  alias?: string;
+  /** What the reference is. */
+  type?: PlannerExternalReferenceType;
+  /** The reference's place among the previews (characters 32–126). */
+  previewPriority?: string;
+}
+
+/**
+ * The raw Graph form of references (`plannerExternalReferences`): the URL with `%` `.` `:` `@` `#`
+ * percent-encoded (`https%3A//contoso%2Ecom/a`) → reference. At most 10.
+ */
+export type PlannerExternalReferencesInput = Record<string, PlannerExternalReferenceInput>;
+
+/**
+ * The details of a task to create: description, checklist, references and preview. createTask creates the
+ * task, then sets these with a PATCH of the task's details; if that fails, it rejects with a GraphError
+ * whose `step` is `"details"` and whose `task` is the created task.
+ */
+export interface PlannerTaskDetailsInput {
+  /** The description of the task. */
+  description?: string;
+  /** What the task's card shows. */
+  previewType?: KnownPlannerPreviewType;
+  /** At most 20 items: titles or `{ title, isChecked }` in the order to show (each gets a fresh id), or the raw Graph form. */
+  checklist?: PlannerChecklistItemShort[] | PlannerChecklistItemsInput;
+  /** At most 10 references: `{ url, alias, type }` in preview order, or the raw Graph form. */
+  references?: PlannerExternalReferenceShort[] | PlannerExternalReferencesInput;
+}
+
+/** A checklist item as the service holds it (`plannerChecklistItem`). */
+export interface PlannerChecklistItem {
+  /** `#microsoft.graph.plannerChecklistItem`. */
+  "@odata.type"?: string;
+  /** The text of the item. */
+  title?: string | null;
+  /** Whether the item is checked. */
+  isChecked?: boolean | null;
+  /** The item's place in the checklist; sort by it, ordinally. */
+  orderHint?: string | null;
+  /** Who last changed the item. */
+  readonly lastModifiedBy?: IdentitySet | null;
+  /** When the item last changed (ISO 8601). */
+  readonly lastModifiedDateTime?: string | null;
+}
+
+/** A reference as the service holds it (`plannerExternalReference`). */
+export interface PlannerExternalReference {
+  /** `#microsoft.graph.plannerExternalReference`. */
+  "@odata.type"?: string;
+  /** A name for the reference. */
+  alias?: string | null;
+  /** What the reference is; the service may return a value not documented today. */
+  type?: PlannerExternalReferenceType | (string & {}) | null;
+  /** The reference's place among the previews. */
+  previewPriority?: string | null;
+  /** Who last changed the reference. */
+  readonly lastModifiedBy?: IdentitySet | null;
+  /** When the reference last changed (ISO 8601). */
+  readonly lastModifiedDateTime?: string | null;
+}
+
+/** A task's details as the service holds them (`plannerTaskDetails`). */
+export interface PlannerTaskDetails {
+  /** The id of the details. */
+  readonly id?: string;
+  /** The details' own version tag (not the task's). */
+  readonly "@odata.etag"?: string | null;
+  /** The description of the task. */
+  description?: string | null;
+  /** What the task's card shows. */
+  previewType?: PlannerPreviewType | null;
+  /** The checklist: item id → item. */
+  checklist?: Record<string, PlannerChecklistItem> | null;
+  /** The references: encoded URL → reference. */
+  references?: Record<string, PlannerExternalReference> | null;
+}
+
 // ─── plannerTask (endpoint "planner", the default) ─────────────────────────────────────────────────
 
 /**
@@ -109,7 +224,7 @@ export interface PlannerTaskInput {
   bucketId?: string | null;
   /** The title of the task; not blank. */
   title: string;
-  /** The order of the task in the plan's list view, in the form `"<previous hint> <next hint>!"`. */
+  /** The order of the task in the plan's list view (characters 32–126), e.g. `"<previous hint> <next hint>!"`. */
   orderHint?: string | null;
   /** The order of the task in the "assigned to me" view, in the same form as `orderHint`. */
   assigneePriority?: string | null;
@@ -135,6 +250,8 @@ export interface PlannerTaskInput {
   isOnMyDay?: boolean | null;
   /** Beta: the recurrence (`plannerTaskRecurrence`), sent as given. */
   recurrence?: Record<string, unknown> | null;
+  /** Description, checklist, references and preview, set right after the create (not part of the create's body). */
+  details?: PlannerTaskDetailsInput;
 }
 
 /** A Planner task as the service created it (`plannerTask`, v1.0 plus the beta properties). */
@@ -207,6 +324,8 @@ export interface PlannerTask {
   recurrence?: Record<string, unknown> | null;
   /** Beta: what must be done to complete the task (flags such as `checklistCompletion`). */
   readonly specifiedCompletionRequirements?: string | null;
+  /** When createTask was given `details`: the details as the service holds them after the update. */
+  details?: PlannerTaskDetails;
 }
 
 // ─── The 2015 beta task (endpoints "me", "user", "createdByUser") ──────────────────────────────────
@@ -217,7 +336,7 @@ export interface LegacyTaskInput {
   appliedCategories?: LegacyAppliedCategories | null;
   /** The user id the task is assigned to. */
   assignedTo?: string | null;
-  /** The order of the task in the assignee's list view, in the form `"<previous hint> <next hint>!"`. */
+  /** The order of the task in the assignee's list view (characters 32–126), e.g. `"<previous hint> <next hint>!"`. */
   assigneePriority?: string | null;
   /** The bucket the task belongs to. */
   bucketId?: string | null;
@@ -315,10 +434,34 @@ export interface CommonOptions {
 }
 
 /** Options of a Planner create (`POST {baseUrl}/planner/tasks`): endpoint `"planner"`, the default. */
-export type PlannerTaskOptions = CommonOptions & TokenOptions & (
+export type PlannerTaskOptions = CommonOptions & TokenOptions & ReconcileOption & (
   | { endpoint?: undefined; userId?: undefined }
   | { endpoint: "planner"; userId?: undefined }
 );
+
+/** Exactly once for a create that may have been committed (a 500, 502 or 504, a timeout, a network failure after sending). */
+export interface ReconcileOption {
+  /**
+   * Look for the task in its plan (same title and bucket, created by the caller since the call began)
+   * instead of failing with `mayHaveBeenCreated`; found, it is the result; not found after the service
+   * had time to store it, it is sent again. Default `false` for createTask, `true` for createTasks.
+   */
+  reconcile?: boolean;
+}
+
+/** Options of createTasks: a Planner create's, plus how the run goes. */
+export type CreateTasksOptions = PlannerTaskOptions & {
+  /** `$batch` requests in flight at once, 1 to 64; default 4. */
+  concurrency?: number;
+  /** Creates per `$batch`, 1 to 20 (Graph's limit); default 20. */
+  batchSize?: number;
+  /** Called after each batch. */
+  onProgress?: ProgressCallback;
+  /** Called with each task's result as soon as it is known (to write a report as the run goes). */
+  onResult?: ResultCallback;
+  /** An earlier run of the same tasks: each task is first looked for in its plan, and sent only if not found. */
+  resume?: ResumeFrom;
+};
 
 /** Options of a 2015 beta create: `"me"`, `"createdByUser"`, or `"user"` with the user's id. */
 export type LegacyTaskOptions = CommonOptions & TokenOptions & (
@@ -345,7 +488,7 @@ export type Endpoint = "planner" | "me" | "user" | "createdByUser";
 export type GraphErrorKind = "http" | "network" | "aborted" | "timeout" | "validation" | "invalidResponse" | "config";
 
 /** This client's own codes, for failures that are not Graph's error body (the npm README says what each means). */
-export type ClientErrorCode = "invalidTask" | "missingToken" | "invalidToken" | "tokenProviderFailed" | "invalidOption" | "missingUserId" | "invalidUserId" | "unknownEndpoint" | "wrongEndpoint" | "insecureBaseUrl" | "invalidBaseUrl" | "invalidHeader" | "unserializableTask" | "brokenEnvironment" | "redirectRefused" | "timeout" | "aborted" | "networkError" | "unexpectedStatus" | "bodyNotJson" | "bodyTooLarge" | "notATask" | "errorBodyWithSuccess" | "wrongShape";
+export type ClientErrorCode = "invalidTask" | "missingToken" | "invalidToken" | "tokenProviderFailed" | "invalidOption" | "missingUserId" | "invalidUserId" | "unknownEndpoint" | "wrongEndpoint" | "insecureBaseUrl" | "invalidBaseUrl" | "invalidHeader" | "unserializableTask" | "brokenEnvironment" | "redirectRefused" | "timeout" | "aborted" | "networkError" | "unexpectedStatus" | "bodyNotJson" | "bodyTooLarge" | "notATask" | "errorBodyWithSuccess" | "wrongShape" | "noEtag" | "notDetails";
 
 /** One problem: a validation rule a property broke, or an entry of Graph's `error.details`. */
 export interface GraphProblem {
@@ -368,7 +511,16 @@ export interface GraphErrorFields {
   mayHaveBeenCreated: boolean;
   problems: GraphProblem[];
   body?: string;
+  /** `"create"` when left out. */
+  step?: GraphErrorStep;
+  task?: PlannerTask;
 }
+
+/**
+ * Which part of createTask failed: `"create"` for every failure before the task existed, `"details"` when
+ * the task was created but setting its details (description, checklist, references) failed.
+ */
+export type GraphErrorStep = "create" | "details";
 
 /** Every failure of createTask. Holds no secret: the bearer token is redacted everywhere. */
 export declare class GraphError extends Error {
@@ -396,8 +548,12 @@ export declare class GraphError extends Error {
   readonly problems: GraphProblem[];
   /** The raw response body, when there was one. */
   readonly body: string | undefined;
+  /** `"details"` when the task exists but its details were not set; `"create"` otherwise. */
+  readonly step: GraphErrorStep;
+  /** With step `"details"`: the created task, as the create returned it. */
+  readonly task: PlannerTask | undefined;
   /** The fields above, for JSON logging. */
-  toJSON(): Pick<GraphError, "name" | "message" | "kind" | "status" | "code" | "innerCode" | "requestId" | "clientRequestId" | "date" | "retryAfterMs" | "mayHaveBeenCreated" | "problems" | "body">;
+  toJSON(): Pick<GraphError, "name" | "message" | "kind" | "status" | "code" | "innerCode" | "requestId" | "clientRequestId" | "date" | "retryAfterMs" | "mayHaveBeenCreated" | "problems" | "body" | "step" | "task">;
 }
 
 // ─── createTask ─────────────────────────────────────────────────────────────────────────────────────
@@ -413,3 +569,39 @@ export function createTask(task: PlannerTaskInput, options: PlannerTaskOptions):
  * `/drive/root/createdByUser/tasks`) and resolves to the task the service stored. Rejects with a GraphError.
  */
 export function createTask(task: LegacyTaskInput, options: LegacyTaskOptions): Promise<LegacyTask>;
+
+// ─── createTasks ────────────────────────────────────────────────────────────────────────────────────
+
+/** How a bulk run is going: after each batch, and at the end. */
+export interface CreateTasksProgress {
+  readonly total: number;
+  readonly created: number;
+  readonly failed: number;
+  /** Creates sent and not yet answered, and tasks whose details are being set. */
+  readonly inFlight: number;
+  /** While a throttling wait holds every new send: its end (ms since the epoch). */
+  readonly waitingUntil: number | null;
+}
+
+/** One task's result, at its input's index. */
+export type CreateTasksResult =
+  | { readonly ok: true; readonly task: PlannerTask; readonly index: number; readonly reconciled?: true; readonly duplicatesRemoved?: number }
+  | { readonly ok: false; readonly error: GraphError; readonly index: number };
+
+/** Receives the run's progress. */
+export type ProgressCallback = (progress: CreateTasksProgress) => void;
+/** Receives one task's result. */
+export type ResultCallback = (result: CreateTasksResult) => void;
+/** Where a resumed run starts looking. */
+export interface ResumeFrom {
+  /** When the earlier run began (ISO 8601 with an offset, e.g. `2026-12-01T16:00:00Z`). */
+  since: string;
+}
+
+/**
+ * Creates many Planner tasks over JSON batching (`POST {baseUrl}/$batch`, up to 20 creates each, several
+ * in flight) under one throttle, each exactly once. Resolves with one result per input, in input order;
+ * never rejects because a task failed, only for options that cannot work (kind `"config"`). On abort it
+ * still resolves: tasks not created get kind `"aborted"` with `mayHaveBeenCreated` as it truly is.
+ */
+export function createTasks(tasks: PlannerTaskInput[], options: CreateTasksOptions): Promise<CreateTasksResult[]>;

@@ -12,3 +12,6 @@ export default function init(input?: InitInput | Promise<InitInput>): Promise<vo
 
 /** Loads the wasm module synchronously from bytes or a compiled module (a worker, say). */
 export function initSync(module: BufferSource | WebAssembly.Module): void;
+
+/** Loads the build that holds createTasks (`graph_tasks_full_bg.wasm`), by default from next to `web.js`. Optional: the first createTasks call loads it. */
+export function initFull(input?: InitInput | Promise<InitInput>): Promise<void>;

@@ -6,10 +6,16 @@
 // init(input) takes where the wasm is: a URL or string, a Request or Response, bytes, or a compiled
 // WebAssembly.Module; by default graph_tasks_bg.wasm next to this file.
 import load, { initSync as loadSync } from "./graph_tasks.js";
-export { createTask, GraphError } from "./index.js";
+export { createTask, createTasks, GraphError } from "./index.js";
 
+// Loads the createTask build; createTasks (and `reconcile: true`) load graph_tasks_full_bg.wasm from
+// next to this file on first use, or from where initFull says.
 export default function init(input) {
   return load({ module_or_path: input }).then(() => {});
+}
+
+export function initFull(input) {
+  return import("./graph_tasks_full.js").then((glue) => glue.default({ module_or_path: input })).then(() => {});
 }
 
 export function initSync(module) {

@@ -75,8 +75,12 @@ client_codes! {
     NotATask => "notATask",
     /// A 201 whose body is Graph's error body.
     ErrorBodyWithSuccess => "errorBodyWithSuccess",
-    /// A 201 whose task has properties of the wrong type.
+    /// A 201 whose task, or a task or details read after it, has properties of the wrong type.
     WrongShape => "wrongShape",
+    /// The task's details came without an `@odata.etag`, or with one that cannot be sent as `If-Match`.
+    NoEtag => "noEtag",
+    /// The answer to reading or updating the task's details is not a details object.
+    NotDetails => "notDetails",
 }
 
 /// Every `GraphError.kind`, in the order the README lists them.
@@ -101,11 +105,13 @@ pub enum FieldValue<'a> {
     Bool(bool),
     /// `problems`: an array of `{ field, message }`.
     Problems(&'a [crate::error::Problem]),
+    /// JSON text, set as the value it parses to, or `undefined`.
+    Json(Option<&'a str>),
 }
 
 /// `GraphError`'s own fields (besides `Error`'s `name` and `message`), in declaration order, each with
 /// its value for `error`. This is the one list: the wasm face sets exactly these.
-pub fn graph_error_fields(error: &Error) -> [(&'static str, FieldValue<'_>); 11] {
+pub fn graph_error_fields(error: &Error) -> [(&'static str, FieldValue<'_>); 13] {
     use FieldValue::*;
     [
         ("kind", Str(Some(error.kind.as_str()))),
@@ -119,6 +125,8 @@ pub fn graph_error_fields(error: &Error) -> [(&'static str, FieldValue<'_>); 11]
         ("mayHaveBeenCreated", Bool(error.may_have_been_created)),
         ("problems", Problems(&error.problems)),
         ("body", Str(error.body.as_deref())),
+        ("step", Str(Some(error.step.as_str()))),
+        ("task", Json(error.task.as_deref())),
     ]
 }
 
@@ -149,6 +157,19 @@ pub mod option {
     pub const TIMEOUT_MS: &str = "timeoutMs";
     /// Retry settings, or `false`.
     pub const RETRY: &str = "retry";
+    /// Look for a create that may have been committed instead of failing it (`createTask`: default
+    /// false; `createTasks`: default true).
+    pub const RECONCILE: &str = "reconcile";
+    /// `createTasks`: batches in flight at once.
+    pub const CONCURRENCY: &str = "concurrency";
+    /// `createTasks`: creates per batch, 1 to 20.
+    pub const BATCH_SIZE: &str = "batchSize";
+    /// `createTasks`: called with the run's progress after each batch.
+    pub const ON_PROGRESS: &str = "onProgress";
+    /// `createTasks`: called with each task's result as it is known.
+    pub const ON_RESULT: &str = "onResult";
+    /// `createTasks`: `{ since }`, an earlier run's start: look for its tasks before sending.
+    pub const RESUME: &str = "resume";
     /// Every top-level option, in the order the README lists them.
     pub const ALL: &[&str] = &[
         ACCESS_TOKEN,
@@ -161,6 +182,12 @@ pub mod option {
         SIGNAL,
         TIMEOUT_MS,
         RETRY,
+        RECONCILE,
+        CONCURRENCY,
+        BATCH_SIZE,
+        ON_PROGRESS,
+        ON_RESULT,
+        RESUME,
     ];
 
     /// `retry.maxRetries`.

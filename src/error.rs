@@ -38,6 +38,27 @@ impl ErrorKind {
     }
 }
 
+/// Which part of a `createTask` failed; JS sees the same names in `GraphError.step`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Step {
+    /// Everything up to and including the create: the task does not exist (unless
+    /// [`Error::may_have_been_created`] says it may).
+    #[default]
+    Create,
+    /// Setting the task's details after the create: the task exists, and [`Error::task`] holds it.
+    Details,
+}
+
+impl Step {
+    /// The name JS branches on.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Step::Create => "create",
+            Step::Details => "details",
+        }
+    }
+}
+
 /// One reason a task was refused by validation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {
@@ -85,6 +106,11 @@ pub struct Error {
     pub problems: Vec<Problem>,
     /// The raw response body text, when there was one.
     pub body: Option<String>,
+    /// Which part of the call failed.
+    pub step: Step,
+    /// When the task was created but a later step failed: the created task, as the JSON text the
+    /// create answered with.
+    pub task: Option<String>,
 }
 
 impl Error {
@@ -103,6 +129,8 @@ impl Error {
             may_have_been_created: false,
             problems: Vec::new(),
             body: None,
+            step: Step::Create,
+            task: None,
         }
     }
 
@@ -152,6 +180,29 @@ impl Error {
     }
 }
 
+impl Error {
+    /// This error as the failure of the details step of a create that made `task_json` (the create's
+    /// answer) with id `task_id`: `step` becomes `details`, `task` holds the task, the message says the
+    /// task exists and what did not happen, and `mayHaveBeenCreated` is true, since it was.
+    pub fn in_details_step(mut self, task_json: impl Into<String>, task_id: &str) -> Self {
+        let mut message = String::from("The task ");
+        message.push_str(task_id);
+        message.push_str(" was created, but its details (description, checklist, references) were not set: ");
+        message.push_str(&self.message);
+        self.message = message;
+        self.step = Step::Details;
+        self.task = Some(task_json.into());
+        self.may_have_been_created = true;
+        self
+    }
+
+    /// The created task of a partial failure ([`Error::task`]), read into the Rust model; `None` when
+    /// the task was not created or its JSON does not fit the model.
+    pub fn created_task(&self) -> Option<crate::model::PlannerTask> {
+        serde_json::from_str(self.task.as_deref()?).ok()
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
@@ -177,8 +228,9 @@ impl Error {
             }
         };
         scrub(&mut self.message);
-        for text in
-            [&mut self.request_id, &mut self.client_request_id, &mut self.date, &mut self.body].into_iter().flatten()
+        for text in [&mut self.request_id, &mut self.client_request_id, &mut self.date, &mut self.body, &mut self.task]
+            .into_iter()
+            .flatten()
         {
             scrub(text);
         }
@@ -202,6 +254,24 @@ mod tests {
         let all = format!("{e:?}");
         assert!(!all.contains("tok123"), "{all}");
         assert_eq!(e.body.as_deref(), Some("{\"echo\":\"Bearer [redacted]\"}"));
+    }
+
+    #[test]
+    fn a_failed_details_step_says_the_task_exists() {
+        let mut e = Error::new(ErrorKind::Http, "Too many checklist items");
+        e.status = Some(403);
+        assert_eq!(e.step, Step::Create);
+        let task = r#"{"id":"01gzSlKkIUSUl6DF_EilrmQAKDhh","title":"t"}"#;
+        let e = e.in_details_step(task, "01gzSlKkIUSUl6DF_EilrmQAKDhh");
+        assert_eq!(e.step.as_str(), "details");
+        assert_eq!(e.status, Some(403));
+        assert!(e.may_have_been_created);
+        assert_eq!(
+            e.message,
+            "The task 01gzSlKkIUSUl6DF_EilrmQAKDhh was created, but its details (description, checklist, references) were not set: Too many checklist items"
+        );
+        assert_eq!(e.created_task().and_then(|t| t.title).as_deref(), Some("t"));
+        assert_eq!(Error::new(ErrorKind::Http, "x").created_task(), None);
     }
 
     #[test]

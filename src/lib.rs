@@ -9,6 +9,8 @@
 //! * [`request`]: endpoint and options to URL and headers;
 //! * [`response`]: status, headers and body to a task or an [`Error`];
 //! * [`retry`]: whether and when to send again;
+//! * [`details`]: the description, checklist and references, set after the create by a PATCH of the
+//!   task's details;
 //! * [`contract`]: the JS face's error codes, `GraphError` fields and option names, written once;
 //! * [`service`]: the rules only the service enforces (used by the local emulator);
 //! * `wasm` (on `wasm32` only): `fetch`, the `createTask` export, `GraphError`, and the Rust async API
@@ -20,11 +22,14 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod batch;
+pub mod bulk;
 pub mod contract;
 // Date and text helpers are the core's plumbing, public only for the emulator and the fuzz tests;
 // `service` re-exports what the service side needs.
 #[doc(hidden)]
 pub mod datetime;
+pub mod details;
 pub mod error;
 pub mod host;
 pub mod json;
@@ -41,10 +46,11 @@ pub mod validate;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
-pub use error::{Error, ErrorKind, Problem};
+pub use error::{Error, ErrorKind, Problem, Step};
 pub use model::{
-    IdentitySet, LegacyTask, PlannerAppliedCategories, PlannerAssignment, PlannerAssignments, PlannerPreviewType,
-    PlannerTask,
+    IdentitySet, LegacyTask, PlannerAppliedCategories, PlannerAssignment, PlannerAssignments, PlannerChecklistItem,
+    PlannerChecklistItems, PlannerExternalReference, PlannerExternalReferenceType, PlannerExternalReferences,
+    PlannerPreviewType, PlannerTask, PlannerTaskDetails,
 };
 pub use request::Endpoint;
 pub use retry::RetryPolicy;
@@ -52,5 +58,8 @@ pub use retry::RetryPolicy;
 /// `createTask` for callers that hold JavaScript values: the exported JS function itself.
 #[cfg(target_arch = "wasm32")]
 pub use wasm::bindings::create_task_js;
+/// `createTasks` for callers that hold JavaScript values.
+#[cfg(all(target_arch = "wasm32", feature = "bulk"))]
+pub use wasm::bindings::create_tasks_js;
 #[cfg(target_arch = "wasm32")]
-pub use wasm::client::{create_legacy_task, create_task, CreateTaskOptions, TokenSource};
+pub use wasm::client::{create_legacy_task, create_task, new_uuid, CreateTaskOptions, TokenSource};

@@ -57,13 +57,7 @@ pub fn read_create_response<V: JsonView>(
             Err(e) => e.with_may_have_been_created(true),
         }
     } else if (300..400).contains(&status) {
-        let mut e = Error::new(
-            ErrorKind::Http,
-            "The service answered with a redirect, which is not followed: it could carry the bearer token to another origin",
-        )
-        .with_code(ClientCode::RedirectRefused);
-        e.status = Some(status);
-        e
+        redirect_refused(status)
     } else if (200..300).contains(&status) {
         let mut e = Error::invalid_response(
             ClientCode::UnexpectedStatus,
@@ -75,7 +69,22 @@ pub fn read_create_response<V: JsonView>(
     } else {
         http_error(status, parsed)
     };
-    let headers = headers();
+    fill_from_headers(&mut error, &headers(), sent_client_request_id, now_ms);
+    Err(error)
+}
+
+fn redirect_refused(status: u16) -> Error {
+    let mut e = Error::new(
+        ErrorKind::Http,
+        "The service answered with a redirect, which is not followed: it could carry the bearer token to another origin",
+    )
+    .with_code(ClientCode::RedirectRefused);
+    e.status = Some(status);
+    e
+}
+
+/// Fills what the error body lacked from the response headers.
+fn fill_from_headers(error: &mut Error, headers: &ResponseHeaders, sent_client_request_id: &str, now_ms: i64) {
     error.request_id = error.request_id.take().or_else(|| headers.request_id.clone());
     error.client_request_id = headers
         .client_request_id
@@ -84,6 +93,34 @@ pub fn read_create_response<V: JsonView>(
         .or_else(|| Some(sent_client_request_id.to_owned()));
     error.date = error.date.take().or_else(|| headers.date.clone());
     error.retry_after_ms = headers.retry_after.as_deref().and_then(|v| parse_retry_after(v, now_ms));
+}
+
+/// The answer to a read (a GET) or a delete: `Ok` for one of the `ok` statuses, with a JSON object
+/// body unless it is `204 No Content`; otherwise the error, read as a create's is (code, message,
+/// request id, `Retry-After`), but never "may have been created": a read or a delete creates nothing.
+pub fn read_plain_response<V: JsonView>(
+    status: u16,
+    headers: impl FnOnce() -> ResponseHeaders,
+    parsed: Option<&V>,
+    ok: &[u16],
+    sent_client_request_id: &str,
+    now_ms: i64,
+) -> Result<(), Error> {
+    let mut error = if ok.contains(&status) {
+        if status == 204 || parsed.is_some_and(|p| p.kind() == JsonKind::Object) {
+            return Ok(());
+        }
+        let mut e = Error::invalid_response(ClientCode::BodyNotJson, "The service's answer is not a JSON object");
+        e.status = Some(status);
+        e
+    } else if (300..400).contains(&status) {
+        redirect_refused(status)
+    } else {
+        let mut e = http_error(status, parsed);
+        e.may_have_been_created = false;
+        e
+    };
+    fill_from_headers(&mut error, &headers(), sent_client_request_id, now_ms);
     Err(error)
 }
 
@@ -221,6 +258,30 @@ mod tests {
         let parsed: Option<Value> = serde_json::from_str(body).ok();
         read_create_response(status, || headers.clone(), parsed.as_ref().as_ref(), Resource::PlannerTask, "sent-id", 0)
             .map_err(|e| e.with_body(body))
+    }
+
+    #[test]
+    fn reads_and_deletes() {
+        let h = ResponseHeaders { retry_after: Some("3".into()), ..ResponseHeaders::default() };
+        let ok: Value = json!({ "value": [] });
+        assert_eq!(read_plain_response(200, || h.clone(), Some(&&ok), &[200], "c", 0), Ok(()));
+        let none: Option<&Value> = None;
+        assert_eq!(read_plain_response(204, || h.clone(), none.as_ref(), &[204], "c", 0), Ok(()));
+        let e = read_plain_response(200, || h.clone(), Some(&&json!([1])), &[200], "c", 0).unwrap_err();
+        assert_eq!(e.code.as_deref(), Some("bodyNotJson"));
+        let e = read_plain_response(504, || h.clone(), Some(&&json!({})), &[200], "c", 0).unwrap_err();
+        assert!(!e.may_have_been_created, "a read creates nothing");
+        assert_eq!(e.retry_after_ms, Some(3000));
+        let e = read_plain_response(
+            404,
+            || h.clone(),
+            Some(&&json!({ "error": { "code": "Request_ResourceNotFound" } })),
+            &[200],
+            "c",
+            0,
+        )
+        .unwrap_err();
+        assert_eq!((e.status, e.code.as_deref()), (Some(404), Some("Request_ResourceNotFound")));
     }
 
     #[test]

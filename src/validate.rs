@@ -296,17 +296,15 @@ fn check_range<V: JsonView>(value: &V, low: i64, high: i64, path: &str, problems
     }
 }
 
-/// Order hints a client sends: characters from ordinal 32 to 126, in the form `<prev> <next>!`
-/// (planner-order-hint-format.md). The trailing `!` also refuses a hint the service returned, which the
-/// docs name as a cause of 400.
+/// Order hints (`orderHint`, `assigneePriority`, an assignment's `orderHint`, a checklist item's
+/// `orderHint`, a reference's `previewPriority`): the docs define only their characters, "any
+/// character between ordinals 32 (space) and 126 (`~`)" (planner-order-hint-format.md), so that is all
+/// this refuses. The `"<previous> <next>!"` form is how a client asks for a place, not the only value
+/// the service takes: the 2015 page's own example sends `"orderHint-value"`, and a hint the service
+/// returned for another task is a valid value too.
 pub fn check_order_hint(hint: &str, path: &str, problems: &mut Vec<Problem>) {
     if !hint.chars().all(|c| (' '..='~').contains(&c)) {
         problems.push(Problem::new(path, "may only contain characters from ordinal 32 (space) to 126 (~)"));
-    } else if !hint.ends_with('!') {
-        problems.push(Problem::new(
-            path,
-            "must have the form \"<previous hint> <next hint>!\"; \" !\" puts the task first",
-        ));
     }
 }
 
@@ -499,7 +497,11 @@ mod tests {
             fields(with("assignments", json!({ "u1": { "@odata.type": "#microsoft.graph.user" } }))),
             ["assignments.u1.@odata.type"]
         );
-        assert_eq!(fields(with("assignments", json!({ "u1": { "orderHint": "RWk1" } }))), ["assignments.u1.orderHint"]);
+        assert_eq!(fields(with("assignments", json!({ "u1": { "orderHint": 5 } }))), ["assignments.u1.orderHint"]);
+        assert_eq!(
+            fields(with("assignments", json!({ "u1": { "orderHint": "\u{7f}" } }))),
+            ["assignments.u1.orderHint"]
+        );
         assert_eq!(
             fields(with("assignments", json!({ "u1": { "assignedDateTime": "2015-03-25T18:36:49Z" } }))),
             ["assignments.u1.assignedDateTime"]
@@ -545,8 +547,16 @@ mod tests {
         assert_eq!(fields(with("orderHint", json!("a\u{7f}!"))), ["orderHint"]);
         assert_eq!(fields(with("orderHint", json!("é !"))), ["orderHint"]);
         assert_eq!(fields(with("orderHint", json!("a\u{1f}!"))), ["orderHint"]);
-        assert_eq!(fields(with("assigneePriority", json!("85752723360752+"))), ["assigneePriority"]);
         ok(with("orderHint", json!("~ !")));
+        // Only the characters are documented: service-made hints and the 2015 page's example pass.
+        ok(with("assigneePriority", json!("85752723360752+")));
+        ok(with("orderHint", json!("RWk1")));
+        ok(with("orderHint", json!("orderHint-value")));
+        ok(with("orderHint", json!("")));
+        let legacy = json!({ "title": "t", "orderHint": "orderHint-value", "assigneePriority": "x" });
+        assert!(validate_create(&&legacy, Resource::LegacyTask, Mode::Client).is_ok());
+        assert!(validate_create(&&legacy, Resource::LegacyTask, Mode::Service).is_ok());
+        assert_eq!(fields(with("orderHint", json!("tab\t!"))), ["orderHint"]);
     }
 
     #[test]

@@ -146,11 +146,21 @@ fn names(props: &[Prop]) -> Vec<&str> {
     props.iter().map(|p| p.name.as_str()).collect()
 }
 
+/// `details`, the navigation property a Planner task is created with and returned with (set by a PATCH
+/// after the create, so not in the schema table): the last property of both interfaces.
+fn split_details(resource: Resource, mut declared: Vec<Prop>, ty: &str) -> Vec<Prop> {
+    if resource == Resource::PlannerTask {
+        let details = declared.pop().expect("properties");
+        assert_eq!(details, Prop { name: "details".into(), readonly: false, optional: true, ty: ty.into() });
+    }
+    declared
+}
+
 fn check_resource(resource: Resource, output: &str, input: &str, categories: &str) {
     let fields = resource.fields();
 
     // The created task: every property of the table, in the table's order.
-    let declared = props(&format!("export interface {output} {{"));
+    let declared = split_details(resource, props(&format!("export interface {output} {{")), "PlannerTaskDetails");
     let table: Vec<&str> = fields.iter().map(|f| f.name).collect();
     assert_eq!(
         names(&declared),
@@ -169,7 +179,7 @@ fn check_resource(resource: Resource, output: &str, input: &str, categories: &st
     }
 
     // The task to create: exactly the writable properties; the required ones without `?` or null.
-    let declared = props(&format!("export interface {input} {{"));
+    let declared = split_details(resource, props(&format!("export interface {input} {{")), "PlannerTaskDetailsInput");
     let writable: Vec<_> = fields.iter().filter(|f| f.access == Access::Writable).collect();
     assert_eq!(
         names(&declared),
@@ -271,6 +281,8 @@ fn graph_error_fields_match_the_js_face() {
             "problems" => "GraphProblem[]",
             "status" | "retryAfterMs" => "number | undefined",
             "code" => "ClientErrorCode | (string & {}) | undefined",
+            "step" => "GraphErrorStep",
+            "task" => "PlannerTask | undefined",
             _ => "string | undefined",
         };
         assert_eq!(p.ty, ty, "GraphError.{}", p.name);
@@ -418,4 +430,57 @@ fn readme_tables_match_the_contract() {
     let documented: BTreeSet<String> =
         readme_row_names("kind", "\0").into_iter().filter(|n| n.starts_with('"')).collect();
     assert_eq!(documented, kinds, "the npm README's `kind` row");
+}
+
+// ─── Task details ──────────────────────────────────────────────────────────────────────────────────
+
+#[test]
+fn details_types_match_the_core() {
+    use graph_tasks::details::{validate_details, REFERENCE_TYPES};
+
+    assert_eq!(literals("PlannerExternalReferenceType"), REFERENCE_TYPES);
+    assert_eq!(literals("GraphErrorStep"), ["create", "details"]);
+    let accepts = |details: serde_json::Value| {
+        let mut problems = Vec::new();
+        validate_details(&&details, &mut problems).is_some() && problems.is_empty()
+    };
+    // Every member each input interface declares is one the validator accepts, with a value of its type;
+    // a member it does not declare is refused.
+    let input = props("export interface PlannerTaskDetailsInput {");
+    assert_eq!(names(&input), ["description", "previewType", "checklist", "references"]);
+    assert!(accepts(json!({ "description": "d", "previewType": "checklist", "checklist": ["a"], "references": [] })));
+    assert!(!accepts(json!({ "notes": "d" })));
+    let item = props("export interface PlannerChecklistItemInput {");
+    assert_eq!(names(&item), ["@odata.type", "title", "isChecked", "orderHint"]);
+    assert!(item.iter().all(|p| p.optional == (p.name != "title")), "title is the one required member");
+    let guid = "95e27074-6c4a-447a-aa24-9d718a0b86fa";
+    assert!(accepts(json!({ "checklist": { guid: {
+        "@odata.type": "#microsoft.graph.plannerChecklistItem", "title": "t", "isChecked": true, "orderHint": " !"
+    } } })));
+    assert!(!accepts(json!({ "checklist": { guid: { "isChecked": true } } })), "title is required");
+    let short = props("export interface PlannerExternalReferenceShort {");
+    assert_eq!(names(&short), ["url", "alias", "type"]);
+    assert!(accepts(json!({ "references": [{ "url": "https://x.com", "alias": "a", "type": "Word" }] })));
+    assert!(!accepts(json!({ "references": [{ "alias": "a" }] })), "url is required");
+    let reference = props("export interface PlannerExternalReferenceInput {");
+    assert_eq!(names(&reference), ["@odata.type", "alias", "type", "previewPriority"]);
+    assert!(accepts(json!({ "references": { "https%3A//x%2Ecom": {
+        "@odata.type": "microsoft.graph.plannerExternalReference", "alias": "a", "type": "Other", "previewPriority": " !"
+    } } })));
+    // The output interfaces declare what the Rust model declares.
+    let model = serde_json::to_value(graph_tasks::PlannerTaskDetails {
+        id: Some("i".into()),
+        odata_etag: Some("e".into()),
+        description: Some("d".into()),
+        preview_type: Some(graph_tasks::PlannerPreviewType::Automatic),
+        checklist: Some(Default::default()),
+        references: Some(Default::default()),
+        additional_properties: Default::default(),
+    })
+    .unwrap();
+    let model_names: Vec<&str> = model.as_object().unwrap().keys().map(String::as_str).collect();
+    let output = props("export interface PlannerTaskDetails {");
+    let mut declared = names(&output);
+    declared.sort_unstable();
+    assert_eq!(declared, model_names);
 }

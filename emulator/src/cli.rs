@@ -14,12 +14,15 @@ OPTIONS:
     --port PORT              port to bind; 0 picks a free one (default 8787)
     --port-file FILE         write the bound port number to FILE once listening
     --seed FILE              users, plans and buckets (JSON, the shape of GET /_emulator/seed)
-    --data FILE              durable journal: tasks are fsynced here before their 201, reloaded at start
+    --data FILE              SQLite database to keep data in: each 201 is sent after its commit
     --token T                accept only this bearer token (default: any non-empty token)
     --chaos-rate R           fail this fraction (0..1) of writes with 429, 503 or 504
     --chaos-seed N           seed for --chaos-rate, for a repeatable sequence
     --www DIR                serve DIR at / (index.html for /)
     --pkg DIR                serve DIR at /pkg/
+    --page-size N            the most items a list answers per page (default 100)
+    --rate-limit N           let each caller send N requests per second (429 with Retry-After beyond)
+    --latency-ms MS          delay every answer of a Graph route by MS milliseconds
     --allow-remote-control   keep /_emulator/ endpoints when bound to a non-loopback address
     --quiet                  no request log on stderr
     -h, --help               this text
@@ -48,6 +51,12 @@ pub struct Config {
     pub www: Option<PathBuf>,
     /// Built package directory.
     pub pkg: Option<PathBuf>,
+    /// The most items a list answers per page.
+    pub page_size: usize,
+    /// Requests per second per caller; 0: no limit.
+    pub rate_limit: f64,
+    /// Delay of every Graph answer, in milliseconds.
+    pub latency_ms: u64,
     /// Keep control endpoints on non-loopback binds.
     pub allow_remote_control: bool,
     /// No request log.
@@ -67,6 +76,9 @@ impl Default for Config {
             chaos_seed: None,
             www: None,
             pkg: None,
+            page_size: 100,
+            rate_limit: 0.0,
+            latency_ms: 0,
             allow_remote_control: false,
             quiet: false,
         }
@@ -77,7 +89,7 @@ impl Default for Config {
 #[derive(Debug, PartialEq)]
 pub enum Command {
     /// Run with this configuration.
-    Run(Config),
+    Run(Box<Config>),
     /// Print the usage.
     Help,
 }
@@ -121,12 +133,26 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
             "--chaos-seed" => c.chaos_seed = Some(value("a number")?.parse().map_err(|_| "--chaos-seed must be a whole number".to_owned())?),
             "--www" => c.www = Some(value("a directory")?.into()),
             "--pkg" => c.pkg = Some(value("a directory")?.into()),
+            "--page-size" => {
+                c.page_size = value("a number")?.parse().ok().filter(|n| *n > 0).ok_or_else(|| "--page-size must be a whole number above 0".to_owned())?;
+            }
+            "--rate-limit" => {
+                c.rate_limit = value("a number")?
+                    .parse()
+                    .ok()
+                    .filter(|n: &f64| n.is_finite() && *n >= 0.0)
+                    .ok_or_else(|| "--rate-limit must be a number of requests per second".to_owned())?;
+            }
+            "--latency-ms" => {
+                c.latency_ms =
+                    value("a number")?.parse().ok().filter(|ms| *ms <= 600_000).ok_or_else(|| "--latency-ms must be a whole number up to 600000".to_owned())?;
+            }
             "--allow-remote-control" if inline.is_none() => c.allow_remote_control = true,
             "--quiet" if inline.is_none() => c.quiet = true,
             _ => return Err(format!("unknown option {arg:?}; see --help")),
         }
     }
-    Ok(Command::Run(c))
+    Ok(Command::Run(Box::new(c)))
 }
 
 #[cfg(test)]
@@ -135,7 +161,7 @@ mod tests {
 
     fn run(args: &[&str]) -> Result<Config, String> {
         match parse(args.iter().map(|s| s.to_string()))? {
-            Command::Run(c) => Ok(c),
+            Command::Run(c) => Ok(*c),
             Command::Help => Err("help".into()),
         }
     }
@@ -150,6 +176,11 @@ mod tests {
         assert!(run(&["--chaos-rate", "2"]).is_err());
         assert!(run(&["--bogus"]).is_err());
         assert!(run(&["--token", ""]).is_err());
+        assert_eq!(run(&["--page-size", "7"]).unwrap().page_size, 7);
+        assert!(run(&["--page-size", "0"]).is_err());
+        let c = run(&["--rate-limit", "2.5", "--latency-ms", "40"]).unwrap();
+        assert_eq!((c.rate_limit, c.latency_ms), (2.5, 40));
+        assert!(run(&["--rate-limit", "-1"]).is_err());
         assert_eq!(parse(["--help".to_string()]).unwrap(), Command::Help);
     }
 }

@@ -2,35 +2,59 @@
 //!
 //! A local Microsoft Graph Planner emulator (`graph-emulator`): `POST /planner/tasks` and the 2015
 //! beta task endpoints with Graph's responses and errors, validated by the `graph-tasks` core; fault
-//! injection, Retry-After enforcement, a durable journal, CORS and static files. See README.md.
+//! injection, Retry-After enforcement, a SQLite store, CORS and static files. See README.md.
+//!
+//! The library exposes what `main.rs` needs: the command line and [`run`].
 
 #![forbid(unsafe_code)]
 
-pub mod app;
-pub mod cli;
-pub mod client;
-pub mod faults;
-pub mod journal;
-pub mod statics;
-pub mod store;
-pub mod tasks;
-pub mod util;
+mod auth;
+mod batch;
+mod body;
+mod cli;
+mod control;
+mod create;
+mod details;
+mod error;
+mod faults;
+mod legacy_tasks;
+mod paging;
+mod planner_tasks;
+mod plans;
+mod router;
+mod state;
+mod statics;
+mod store;
+mod task_details;
+mod tasks;
+mod throttle;
+mod users;
+mod util;
+
+pub use crate::cli::{parse, Command, Config, USAGE};
 
 use std::io::Write;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::serve::ListenerExt;
-use axum::Router;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
+use tower::ServiceExt;
 
-use crate::app::App;
-use crate::cli::Config;
-use crate::journal::Journal;
-use crate::store::Seed;
+use crate::state::App;
+use crate::store::{Seed, Store};
+
+/// How long a client may take to send a request's head, and how long a kept-alive connection may
+/// sit idle before its next request: slow or stalled clients are closed rather than held.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(20);
+/// How long a clean stop waits for open connections.
+const STOP_GRACE: Duration = Duration::from_secs(5);
 
 /// Reads the seed: `--seed FILE` or the built-in one.
-pub fn load_seed(cfg: &Config) -> Result<Seed, String> {
+fn load_seed(cfg: &Config) -> Result<Seed, String> {
     let seed = match &cfg.seed {
         Some(path) => {
             let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read the seed {}: {e}", path.display()))?;
@@ -45,48 +69,49 @@ pub fn load_seed(cfg: &Config) -> Result<Seed, String> {
 /// Runs the emulator until Ctrl-C or SIGTERM.
 pub async fn run(cfg: Config) -> Result<(), String> {
     let seed = load_seed(&cfg)?;
-    let journal = match &cfg.data {
-        Some(path) => {
-            let (journal, entries, report) = Journal::open(path).map_err(|e| format!("cannot open the journal {}: {e}", path.display()))?;
-            if report.truncated_bytes > 0 {
-                eprintln!("graph emulator: journal {}: ignored a torn or corrupt tail of {} bytes (truncated)", path.display(), report.truncated_bytes);
-            }
-            if report.skipped > 0 {
-                eprintln!("graph emulator: journal {}: skipped {} corrupt records", path.display(), report.skipped);
-            }
-            Some((journal, entries))
-        }
-        None => None,
-    };
+    let (store, report) = Store::open(cfg.data.as_deref(), &seed)?;
+    if let (true, Some(path)) = (report.torn_wal_bytes > 0, &cfg.data) {
+        eprintln!("graph emulator: journal {}: ignored a torn or corrupt tail of {} bytes in its write-ahead log", path.display(), report.torn_wal_bytes);
+    }
     let listener =
         tokio::net::TcpListener::bind((cfg.host.as_str(), cfg.port)).await.map_err(|e| format!("cannot listen on {}:{}: {e}", cfg.host, cfg.port))?;
     let local: SocketAddr = listener.local_addr().map_err(|e| e.to_string())?;
     let port_file = cfg.port_file.clone();
-    let app = Arc::new(App::new(cfg, seed, journal, local));
+    let app = Arc::new(App::new(cfg, store, local));
     if let Some(path) = port_file {
         let tmp = path.with_extension("tmp");
         std::fs::write(&tmp, local.port().to_string())
             .and_then(|()| std::fs::rename(&tmp, &path))
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
-    let router = Router::new().fallback(app::handle).with_state(app.clone());
-    let listener = listener.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
+    let service = router::service(app.clone());
     println!("graph emulator listening on http://{local}/");
     let _ = std::io::stdout().flush();
 
-    let stop = Arc::new(tokio::sync::Notify::new());
-    let stopped = stop.clone();
-    let server = axum::serve(listener, router).with_graceful_shutdown(async move {
-        shutdown_signal().await;
-        stopped.notify_waiters();
-    });
-    tokio::select! {
-        r = server => r.map_err(|e| e.to_string())?,
-        // Connections that stay open do not hold the stop up for long.
-        () = async { stop.notified().await; tokio::time::sleep(Duration::from_secs(5)).await } => {}
+    let mut builder = http1::Builder::new();
+    builder.timer(TokioTimer::new()).header_read_timeout(HEADER_TIMEOUT).keep_alive(true);
+    let graceful = GracefulShutdown::new();
+    let stop = shutdown_signal();
+    tokio::pin!(stop);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let Ok((tcp, _)) = accepted else { continue };
+                let _ = tcp.set_nodelay(true);
+                let svc = service.clone().map_request(|req: hyper::Request<hyper::body::Incoming>| req.map(axum::body::Body::new));
+                let conn = builder.serve_connection(TokioIo::new(tcp), TowerToHyperService::new(svc));
+                let conn = graceful.watch(conn);
+                tokio::spawn(async move {
+                    let _ = conn.await;
+                });
+            }
+            () = &mut stop => break,
+        }
     }
+    drop(listener);
+    // Connections that stay open do not hold the stop up for long.
+    let _ = tokio::time::timeout(STOP_GRACE, graceful.shutdown()).await;
+    app.store.close();
     eprintln!("graph emulator stopped");
     Ok(())
 }

@@ -1,10 +1,10 @@
 //! `graph-emulator`: see `graph-emulator --help`.
 
-use graph_tasks_emulator::cli::{self, Command, USAGE};
+use graph_tasks_emulator::{Command, USAGE};
 
 fn main() {
-    let cfg = match cli::parse(std::env::args().skip(1)) {
-        Ok(Command::Run(cfg)) => cfg,
+    let cfg = match graph_tasks_emulator::parse(std::env::args().skip(1)) {
+        Ok(Command::Run(cfg)) => *cfg,
         Ok(Command::Help) => {
             print!("{USAGE}");
             return;

@@ -10,7 +10,7 @@ use axum::response::Response;
 use crate::util::percent_decode;
 
 /// The MIME type for a file name.
-pub fn mime_type(path: &Path) -> &'static str {
+pub(crate) fn mime_type(path: &Path) -> &'static str {
     let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
     match ext.as_str() {
         "html" | "htm" => "text/html; charset=utf-8",
@@ -33,7 +33,7 @@ pub fn mime_type(path: &Path) -> &'static str {
 
 /// The file `url_path` names below `root`, or `None` when the path tries to leave `root` or is not
 /// plain (`..`, `.`, backslashes, NUL, bad percent-encoding).
-pub fn resolve(root: &Path, url_path: &str) -> Option<PathBuf> {
+pub(crate) fn resolve(root: &Path, url_path: &str) -> Option<PathBuf> {
     let decoded = percent_decode(url_path, false)?;
     let mut out = root.to_path_buf();
     for seg in decoded.split('/') {
@@ -49,32 +49,57 @@ pub fn resolve(root: &Path, url_path: &str) -> Option<PathBuf> {
 }
 
 /// Serves `url_path` from `--pkg` (under `/pkg/`) or `--www`; `None` when there is no such file.
-pub async fn serve(www: Option<&Path>, pkg: Option<&Path>, url_path: &str) -> Option<Response> {
+///
+/// Written here rather than with tower-http's `ServeDir`, which opens files by name and follows
+/// symlinks: nothing outside the folder may be served, symlinks included, and a check of the name
+/// followed by a read of the name can be raced (a directory swapped for a symlink in between). So
+/// the file is opened first, and what was opened is checked: on Linux the path the kernel reports
+/// for the open descriptor (`/proc/self/fd/N`) must lie inside the folder.
+pub(crate) async fn serve(www: Option<&Path>, pkg: Option<&Path>, url_path: &str) -> Option<Response> {
     let (root, rest) = match (pkg, url_path.strip_prefix("/pkg/")) {
         (Some(pkg), Some(rest)) => (pkg, rest),
         _ => (www?, url_path),
     };
-    let mut file = resolve(root, rest)?;
+    let mut name = resolve(root, rest)?;
     let canonical_root = tokio::fs::canonicalize(root).await.ok()?;
-    let mut meta = tokio::fs::metadata(&file).await.ok()?;
-    if meta.is_dir() {
-        file.push("index.html");
-        meta = tokio::fs::metadata(&file).await.ok()?;
+    if tokio::fs::metadata(&name).await.ok()?.is_dir() {
+        name.push("index.html");
     }
-    if !meta.is_file() {
+    let file = tokio::fs::File::open(&name).await.ok()?;
+    if !file.metadata().await.ok()?.is_file() || !opened_inside(&file, &name, &canonical_root).await {
         return None;
     }
-    // Symlinks may point anywhere; only files really inside the root are served.
-    let canonical = tokio::fs::canonicalize(&file).await.ok()?;
-    if !canonical.starts_with(&canonical_root) {
-        return None;
-    }
-    let data = tokio::fs::read(&canonical).await.ok()?;
+    let mut data = Vec::new();
+    let mut file = file;
+    tokio::io::AsyncReadExt::read_to_end(&mut file, &mut data).await.ok()?;
     let mut resp = Response::new(Body::from(data));
     *resp.status_mut() = StatusCode::OK;
-    resp.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static(mime_type(&file)));
+    resp.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static(mime_type(&name)));
     resp.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     Some(resp)
+}
+
+/// Whether the open `file` is inside `root` (canonical).
+#[cfg(target_os = "linux")]
+async fn opened_inside(file: &tokio::fs::File, _name: &Path, root: &Path) -> bool {
+    use std::os::fd::AsRawFd;
+    let link = format!("/proc/self/fd/{}", file.as_raw_fd());
+    tokio::fs::read_link(link).await.is_ok_and(|real| real.starts_with(root))
+}
+
+/// Whether the open `file` is inside `root` (canonical). Without `/proc`, the name is resolved again
+/// and must lead to the same file (device and inode) inside the folder.
+#[cfg(all(unix, not(target_os = "linux")))]
+async fn opened_inside(file: &tokio::fs::File, name: &Path, root: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let (Ok(opened), Ok(canonical)) = (file.metadata().await, tokio::fs::canonicalize(name).await) else { return false };
+    canonical.starts_with(root) && tokio::fs::metadata(&canonical).await.is_ok_and(|m| m.dev() == opened.dev() && m.ino() == opened.ino())
+}
+
+/// Whether the open `file` is inside `root` (canonical), by its resolved name.
+#[cfg(not(unix))]
+async fn opened_inside(_file: &tokio::fs::File, name: &Path, root: &Path) -> bool {
+    tokio::fs::canonicalize(name).await.is_ok_and(|c| c.starts_with(root))
 }
 
 #[cfg(test)]

@@ -7,35 +7,18 @@
 use serde_json::{Map, Value};
 
 use graph_tasks::json::as_integer;
-use graph_tasks::model::{Identity, IdentitySet, LegacyTask, PlannerAppliedCategories, PlannerAssignment, PlannerAssignments, PlannerPreviewType, PlannerTask};
+use graph_tasks::model::{LegacyTask, PlannerAppliedCategories, PlannerAssignment, PlannerAssignments, PlannerPreviewType, PlannerTask};
 use graph_tasks::schema::ASSIGNMENT_ODATA_TYPE;
 
-/// The caller, from the bearer token.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Caller {
-    /// The user id (`oid` of a JWT, else the default user).
-    pub id: String,
-    /// The display name (`name` of a JWT, else the seed's name for the user).
-    pub display_name: Option<String>,
-}
-
-impl Caller {
-    /// The caller as an identitySet: `{"user":{"displayName":..,"id":..}}`.
-    pub fn identity_set(&self) -> IdentitySet {
-        IdentitySet {
-            user: Some(Identity { id: Some(self.id.clone()), display_name: self.display_name.clone(), ..Identity::default() }),
-            ..IdentitySet::default()
-        }
-    }
-}
+use crate::auth::Caller;
 
 /// The number of assignees a create asks for.
-pub fn assignee_count(body: &Value) -> usize {
+pub(crate) fn assignee_count(body: &Value) -> usize {
     body.get("assignments").and_then(Value::as_object).map_or(0, Map::len)
 }
 
 /// A string member, `None` when absent or null.
-pub fn str_member(body: &Value, name: &str) -> Option<String> {
+pub(crate) fn str_member(body: &Value, name: &str) -> Option<String> {
     body.get(name).and_then(Value::as_str).map(str::to_owned)
 }
 
@@ -44,23 +27,23 @@ fn int_member(body: &Value, name: &str) -> Option<i32> {
 }
 
 /// What the service chooses for one task.
-pub struct ServiceValues<'a> {
+pub(crate) struct ServiceValues<'a> {
     /// The new id.
-    pub id: String,
+    pub(crate) id: String,
     /// `@odata.etag`.
-    pub etag: String,
+    pub(crate) etag: String,
     /// `createdDateTime` (and `assignedDateTime`).
-    pub now: String,
+    pub(crate) now: String,
     /// The next service order hint.
-    pub next_hint: &'a mut dyn FnMut() -> String,
+    pub(crate) next_hint: &'a mut dyn FnMut() -> String,
 }
 
 /// A task ready to store.
-pub struct BuiltTask {
+pub(crate) struct BuiltTask {
     /// Its JSON, without `@odata.context`.
-    pub json: String,
+    pub(crate) json: String,
     /// `percentComplete` below 100.
-    pub active: bool,
+    pub(crate) active: bool,
 }
 
 fn categories(body: &Value) -> PlannerAppliedCategories {
@@ -72,7 +55,7 @@ fn categories(body: &Value) -> PlannerAppliedCategories {
 }
 
 /// The `plannerTask` the service answers for a validated create `body`.
-pub fn build_planner(body: &Value, caller: &Caller, v: ServiceValues<'_>) -> Result<BuiltTask, serde_json::Error> {
+pub(crate) fn build_planner(body: &Value, caller: &Caller, v: ServiceValues<'_>) -> Result<BuiltTask, serde_json::Error> {
     let percent = int_member(body, "percentComplete").unwrap_or(0);
     let me = caller.identity_set();
     let mut assignments = PlannerAssignments::default();
@@ -131,7 +114,7 @@ pub fn build_planner(body: &Value, caller: &Caller, v: ServiceValues<'_>) -> Res
 }
 
 /// The 2015 beta `task` the service answers for a validated create `body`: people are user-id strings.
-pub fn build_legacy(body: &Value, caller: &Caller, v: ServiceValues<'_>) -> Result<BuiltTask, serde_json::Error> {
+pub(crate) fn build_legacy(body: &Value, caller: &Caller, v: ServiceValues<'_>) -> Result<BuiltTask, serde_json::Error> {
     let percent = int_member(body, "percentComplete").unwrap_or(0);
     let assigned_to = str_member(body, "assignedTo");
     let completed = percent >= 100;

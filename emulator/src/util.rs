@@ -1,4 +1,4 @@
-//! Small helpers the emulator needs and the core does not offer: randomness, ids, base64, CRC-32,
+//! Small helpers the emulator needs and the core does not offer: randomness, ids, base64,
 //! HTTP dates and percent-decoding. None of them is a Graph rule.
 
 use std::collections::hash_map::RandomState;
@@ -9,7 +9,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use graph_tasks::datetime::civil_from_days;
 
 /// SplitMix64's output function: a bijection on `u64` that scrambles a counter well.
-pub fn mix64(mut z: u64) -> u64 {
+pub(crate) fn mix64(mut z: u64) -> u64 {
     z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
@@ -18,7 +18,7 @@ pub fn mix64(mut z: u64) -> u64 {
 
 /// A lock-free source of unpredictable-enough values: a random per-process key mixed with a
 /// counter. Because [`mix64`] is a bijection, two calls in one process never return the same value.
-pub struct Ids {
+pub(crate) struct Ids {
     key: u64,
     counter: AtomicU64,
 }
@@ -31,7 +31,7 @@ impl Default for Ids {
 
 impl Ids {
     /// A generator keyed by the OS's randomness (through `RandomState`) and the clock.
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let mut h = RandomState::new().build_hasher();
         h.write_u128(now_nanos() as u128);
         h.write_u32(std::process::id());
@@ -39,13 +39,13 @@ impl Ids {
     }
 
     /// The next 64 random-looking bits.
-    pub fn next_u64(&self) -> u64 {
+    pub(crate) fn next_u64(&self) -> u64 {
         let n = self.counter.fetch_add(1, Ordering::Relaxed);
         mix64(self.key ^ mix64(n))
     }
 
     /// A Planner-style id: 28 characters of `[A-Za-z0-9_-]`, case-sensitive.
-    pub fn planner_id(&self) -> String {
+    pub(crate) fn planner_id(&self) -> String {
         const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
         let mut out = String::with_capacity(28);
         let mut bits = 0u64;
@@ -63,7 +63,7 @@ impl Ids {
     }
 
     /// A random UUID (version 4), as the core formats it.
-    pub fn uuid(&self) -> String {
+    pub(crate) fn uuid(&self) -> String {
         let a = self.next_u64().to_le_bytes();
         let b = self.next_u64().to_le_bytes();
         let mut bytes = [0u8; 16];
@@ -75,28 +75,28 @@ impl Ids {
 
 /// A small deterministic generator (SplitMix64) for `--chaos-seed`.
 #[derive(Clone, Debug)]
-pub struct SeededRng(u64);
+pub(crate) struct SeededRng(u64);
 
 impl SeededRng {
     /// A generator that always yields the same sequence for `seed`.
-    pub fn new(seed: u64) -> Self {
+    pub(crate) fn new(seed: u64) -> Self {
         SeededRng(seed)
     }
 
     /// The next 64 bits.
-    pub fn next_u64(&mut self) -> u64 {
+    pub(crate) fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         mix64(self.0)
     }
 
     /// A uniform number in `[0, 1)`.
-    pub fn next_f64(&mut self) -> f64 {
+    pub(crate) fn next_f64(&mut self) -> f64 {
         (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }
 }
 
 /// Nanoseconds since the Unix epoch.
-pub fn now_nanos() -> i128 {
+pub(crate) fn now_nanos() -> i128 {
     match SystemTime::now().duration_since(UNIX_EPOCH) {
         Ok(d) => d.as_nanos() as i128,
         Err(e) => -(e.duration().as_nanos() as i128),
@@ -104,7 +104,7 @@ pub fn now_nanos() -> i128 {
 }
 
 /// Milliseconds since the Unix epoch.
-pub fn now_millis() -> i64 {
+pub(crate) fn now_millis() -> i64 {
     (now_nanos() / 1_000_000) as i64
 }
 
@@ -114,7 +114,7 @@ fn split_seconds(unix_seconds: i64) -> ((i64, u32, u32), u64, i64) {
 }
 
 /// `Sun, 06 Nov 1994 08:49:37 GMT` (RFC 9110 IMF-fixdate), for the `Date` header.
-pub fn http_date(unix_seconds: i64) -> String {
+pub(crate) fn http_date(unix_seconds: i64) -> String {
     const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
     const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     let ((y, m, d), s, days) = split_seconds(unix_seconds);
@@ -131,13 +131,13 @@ pub fn http_date(unix_seconds: i64) -> String {
 }
 
 /// `2021-05-18T19:03:10`, the form of `innerError.date` in Graph's examples.
-pub fn inner_error_date(unix_seconds: i64) -> String {
+pub(crate) fn inner_error_date(unix_seconds: i64) -> String {
     let ((y, m, d), s, _) = split_seconds(unix_seconds);
     format!("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", y, m, d, s / 3600, s / 60 % 60, s % 60)
 }
 
 /// Standard base64 with padding.
-pub fn base64_encode(data: &[u8]) -> String {
+pub(crate) fn base64_encode(data: &[u8]) -> String {
     const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
     for chunk in data.chunks(3) {
@@ -152,7 +152,7 @@ pub fn base64_encode(data: &[u8]) -> String {
 }
 
 /// Decodes base64url (and plain base64), padding optional; `None` on any other character.
-pub fn base64url_decode(text: &str) -> Option<Vec<u8>> {
+pub(crate) fn base64url_decode(text: &str) -> Option<Vec<u8>> {
     let text = text.trim_end_matches('=');
     let mut out = Vec::with_capacity(text.len() * 3 / 4);
     let mut acc = 0u32;
@@ -177,30 +177,9 @@ pub fn base64url_decode(text: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// CRC-32 (IEEE), for the journal's record checksums.
-pub fn crc32(data: &[u8]) -> u32 {
-    static TABLE: std::sync::OnceLock<[u32; 256]> = std::sync::OnceLock::new();
-    let table = TABLE.get_or_init(|| {
-        let mut t = [0u32; 256];
-        for (i, slot) in t.iter_mut().enumerate() {
-            let mut c = i as u32;
-            for _ in 0..8 {
-                c = if c & 1 != 0 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 };
-            }
-            *slot = c;
-        }
-        t
-    });
-    let mut crc = !0u32;
-    for &b in data {
-        crc = table[((crc ^ u32::from(b)) & 0xff) as usize] ^ (crc >> 8);
-    }
-    !crc
-}
-
 /// Percent-decodes `text` once; `None` when an escape is malformed or the result is not UTF-8.
 /// `+` stays `+` (paths); pass `plus_as_space` for query strings.
-pub fn percent_decode(text: &str, plus_as_space: bool) -> Option<String> {
+pub(crate) fn percent_decode(text: &str, plus_as_space: bool) -> Option<String> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -230,7 +209,7 @@ pub fn percent_decode(text: &str, plus_as_space: bool) -> Option<String> {
 }
 
 /// The `name=value` pairs of a query string, decoded; malformed pairs are skipped.
-pub fn parse_query(query: &str) -> Vec<(String, String)> {
+pub(crate) fn parse_query(query: &str) -> Vec<(String, String)> {
     query
         .split('&')
         .filter(|p| !p.is_empty())
@@ -242,7 +221,7 @@ pub fn parse_query(query: &str) -> Vec<(String, String)> {
 }
 
 /// Seconds as Graph writes `Retry-After`: whole seconds, or up to three decimals (`1.5`, `0.734`).
-pub fn format_seconds(millis: u64) -> String {
+pub(crate) fn format_seconds(millis: u64) -> String {
     let whole = millis / 1000;
     let frac = millis % 1000;
     if frac == 0 {
@@ -286,11 +265,6 @@ mod tests {
         assert_eq!(base64url_decode("JzEtVGFzayAgQEBAQEBAQEBAQEBAQEBAWCc").unwrap(), b"'1-Task  @@@@@@@@@@@@@@@X'");
         assert_eq!(base64url_decode("eyJvaWQiOiJ4In0").unwrap(), br#"{"oid":"x"}"#);
         assert!(base64url_decode("a.b").is_none());
-    }
-
-    #[test]
-    fn crc() {
-        assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
     }
 
     #[test]

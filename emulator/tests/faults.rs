@@ -174,7 +174,7 @@ async fn retry_after_is_enforced_per_client_request_id() {
 
 #[tokio::test]
 async fn chaos_rate_is_roughly_respected() {
-    let emu = Emulator::start(&["--chaos-rate", "0.3", "--chaos-seed", "7"]);
+    let emu = Emulator::start(&["--chaos-rate", "0.3", "--chaos-seed", "7", "--page-size", "1000"]); // one page: the whole plan
     let (plan, _) = emu.new_plan().await;
     let url = emu.url("/v1.0/planner/tasks");
     let n = 600;
@@ -297,4 +297,33 @@ async fn plans_seed_stats_requests_and_reset() {
     assert_eq!(emu.control_post("/_emulator/plans", &json!({ "title": 5 })).await.status, 400);
     let two = emu.control_post("/_emulator/plans", &json!({ "buckets": ["A", "B"] })).await.json();
     assert_eq!(two["buckets"].as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn commit_delay_answers_at_once_and_stores_later() {
+    let emu = Emulator::start(&[]);
+    let (plan, _) = emu.new_plan().await;
+    let r = emu.control_post("/_emulator/faults", &json!({ "status": 504, "commitDelayMs": 300 })).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let r = emu.create_cid(&task(&plan, "late"), "late-1").await;
+    assert_eq!(r.status, 504);
+    assert_eq!(r.json()["error"]["code"], "gatewayTimeout");
+    // A check right away misses the task.
+    assert_eq!(plan_task_count(&emu, &plan).await, 0);
+    // It lands later: wait for it (bounded), without asserting how long it took.
+    let mut found = 0;
+    for _ in 0..100 {
+        found = plan_task_count(&emu, &plan).await;
+        if found > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(found, 1, "the create was stored after its 504");
+    // A blind resend after the 504 makes a duplicate, as it would against Graph.
+    assert_eq!(emu.create_cid(&task(&plan, "late"), "late-1").await.status, 201);
+    assert_eq!(plan_task_count(&emu, &plan).await, 2);
+    for bad in [json!({ "status": 504, "commitDelayMs": 700_000 }), json!({ "status": 504, "commitDelayMs": 10, "route": "details" })] {
+        assert_eq!(emu.control_post("/_emulator/faults", &bad).await.status, 400, "{bad}");
+    }
 }

@@ -46,14 +46,14 @@ async fn ten_thousand_creates_from_64_clients() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn plan_limits_2400_active_and_9000_tasks() {
-    let emu = Emulator::start(&[]);
+    let emu = Emulator::start(&["--page-size", "10000"]); // one page holds the whole plan
     let (plan, _) = emu.new_plan().await;
     let url = emu.url("/v1.0/planner/tasks");
     let create_many = |count: usize, percent: u32| {
         let (url, plan) = (url.clone(), plan.clone());
         run_concurrently(count, 32, move |i| (url.clone(), auth_headers(), json!({ "planId": plan, "title": format!("t{i}"), "percentComplete": percent })))
     };
-    let statuses = |replies: Vec<Result<graph_tasks_emulator::client::Reply, String>>| -> Vec<u16> { replies.into_iter().map(|r| r.unwrap().status).collect() };
+    let statuses = |replies: Vec<Result<common::Reply, String>>| -> Vec<u16> { replies.into_iter().map(|r| r.unwrap().status).collect() };
 
     // 2400 active tasks fit; the 2401st does not.
     assert!(statuses(create_many(2400, 0).await).iter().all(|&s| s == 201));

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkill_during_a_write_load_loses_no_acknowledged_task() {
     let dir = TempDir::new("kill");
-    let data = dir.file("tasks.journal");
+    let data = dir.file("tasks.db");
     let mut emu = Emulator::start(&["--data", &data]);
     let (plan, bucket) = emu.new_plan().await;
     let acked: Arc<Mutex<Vec<(String, Value)>>> = Arc::default();
@@ -53,7 +53,8 @@ async fn sigkill_during_a_write_load_loses_no_acknowledged_task() {
     let acked = acked.lock().unwrap().clone();
     assert!(acked.len() >= 1500);
 
-    let emu = Emulator::start(&["--data", &data]);
+    // One page holds the whole plan, so that the list below is every task.
+    let emu = Emulator::start(&["--data", &data, "--page-size", "100000"]);
     let s = emu.stats().await;
     assert!(s["tasksStored"].as_u64().unwrap() >= acked.len() as u64, "{s}");
     for (id, body) in &acked {
@@ -77,7 +78,7 @@ async fn sigkill_during_a_write_load_loses_no_acknowledged_task() {
 #[tokio::test]
 async fn torn_or_corrupt_tail_does_not_stop_a_restart() {
     let dir = TempDir::new("torn");
-    let data = dir.file("tasks.journal");
+    let data = dir.file("tasks.db");
     let mut ids = Vec::new();
     {
         let emu = Emulator::start(&["--data", &data]);
@@ -88,8 +89,9 @@ async fn torn_or_corrupt_tail_does_not_stop_a_restart() {
         }
     }
     let good_len = std::fs::metadata(&data).unwrap().len();
-    // A torn record (no newline), as a crash mid-write leaves it.
-    let mut f = std::fs::OpenOptions::new().append(true).open(&data).unwrap();
+    // A torn write at the end of the write-ahead log, as a crash mid-write leaves it.
+    let wal = format!("{data}-wal");
+    let mut f = std::fs::OpenOptions::new().append(true).create(true).open(&wal).unwrap();
     f.write_all(b"0badc0de {\"t\":\"task\",\"kind\":\"planner\",\"task\":{\"id\":\"half").unwrap();
     drop(f);
     {
@@ -106,8 +108,8 @@ async fn torn_or_corrupt_tail_does_not_stop_a_restart() {
         assert!(log.contains("torn or corrupt tail"), "{log}");
     }
     assert!(std::fs::metadata(&data).unwrap().len() > good_len);
-    // Garbage lines, binary junk and a record with a bad checksum at the end.
-    let mut f = std::fs::OpenOptions::new().append(true).open(&data).unwrap();
+    // Garbage lines, binary junk and a record with a bad checksum at the end of the log.
+    let mut f = std::fs::OpenOptions::new().append(true).create(true).open(&wal).unwrap();
     f.write_all(b"garbage line\n\x00\x01\x02\xff\xfe\n12345678 {\"t\":\"task\",\"kind\":\"planner\",\"task\":{\"id\":\"x\"}}\n{{{{").unwrap();
     drop(f);
     let emu = Emulator::start(&["--data", &data]);
@@ -120,7 +122,7 @@ async fn torn_or_corrupt_tail_does_not_stop_a_restart() {
 #[tokio::test]
 async fn reset_empties_the_journal() {
     let dir = TempDir::new("reset");
-    let data = dir.file("tasks.journal");
+    let data = dir.file("tasks.db");
     {
         let emu = Emulator::start(&["--data", &data]);
         emu.new_plan().await;
@@ -141,4 +143,47 @@ async fn unusable_data_file_stops_the_start() {
     // A directory is not a journal.
     let err = Emulator::try_start(&["--data", &dir.file("")], true).err().expect("start must fail");
     assert!(err.contains("journal"), "{err}");
+}
+
+#[tokio::test]
+async fn a_file_that_is_not_the_emulators_database_is_refused_and_left_unchanged() {
+    let dir = TempDir::new("foreign");
+    let journal_crlf = "0badc0de {\"t\":\"task\",\"kind\":\"planner\",\"task\":{\"id\":\"x\"}}\r\n".repeat(10);
+    let files: [(&str, &[u8]); 5] = [
+        ("README.md", b"# A project\n\nSome text.\n"),
+        ("package.json", b"{\"name\":\"x\",\"version\":\"1.0.0\"}\n"),
+        ("graph_tasks_bg.wasm", b"\0asm\x01\0\0\0\x01\x04\x01\x60\0\0"),
+        ("tasks.journal", journal_crlf.as_bytes()),
+        ("short.db", b"SQLite format 3\0"),
+    ];
+    for (name, content) in files {
+        let path = dir.file(name);
+        std::fs::write(&path, content).unwrap();
+        let err = Emulator::try_start(&["--data", &path], true).err().unwrap_or_else(|| panic!("{name} was accepted"));
+        assert!(err.contains("was not changed"), "{name}: {err}");
+        assert_eq!(std::fs::read(&path).unwrap(), content, "{name} was modified");
+        assert!(!std::path::Path::new(&format!("{path}-wal")).exists(), "{name} got a write-ahead log");
+    }
+}
+
+#[tokio::test]
+async fn a_clean_stop_and_a_reopen_keep_tasks_plans_and_their_order() {
+    let dir = TempDir::new("reopen");
+    let data = dir.file("tasks.db");
+    let mut emu = Emulator::start(&["--data", &data]);
+    let (plan, bucket) = emu.new_plan().await;
+    let mut created = Vec::new();
+    for i in 0..5 {
+        let r = emu.create(&json!({ "planId": plan, "bucketId": bucket, "title": format!("t{i}") })).await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        created.push(r.json()["id"].as_str().unwrap().to_owned());
+    }
+    assert!(emu.terminate().success());
+    // A clean stop leaves the whole database in the file itself.
+    assert_eq!(std::fs::metadata(format!("{data}-wal")).map(|m| m.len()).unwrap_or(0), 0);
+    let emu = Emulator::start(&["--data", &data]);
+    let listed = emu.get(&format!("/v1.0/planner/plans/{plan}/tasks")).await.json();
+    let ids: Vec<&str> = listed["value"].as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, created.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(emu.create(&json!({ "planId": plan, "bucketId": bucket, "title": "after reopen" })).await.status, 201);
 }

@@ -50,7 +50,7 @@ const SAFE_IMPORTS = new Set([
   "signal", "instanceof_AbortSignal", "instanceof_Object", "instanceof_Response", "instanceof_Array",
   "instanceof_Function", "length", "__wbindgen_debug_string", "__wbindgen_jsval_loose_eq",
 ]);
-function auditImports(glueText) {
+function auditImports(glueText, build) {
   const imports = [...glueText.matchAll(/^\s*__wbg_([A-Za-z0-9_]+?)_[0-9a-f]{16}: (function[^\n]*)/gm)];
   if (imports.length < 10) fail(`cannot read the glue's imports (found ${imports.length})`);
   const unsafe = [];
@@ -59,7 +59,7 @@ function auditImports(glueText) {
     if (!SAFE_IMPORTS.has(name)) unsafe.push(name);
   }
   const caught = imports.filter(([, , head]) => head.includes("handleError(")).length;
-  console.log(`  wasm imports: ${imports.length} (${caught} catch, ${imports.length - caught} that cannot throw)`);
+  console.log(`  wasm imports (${build}): ${imports.length} (${caught} catch, ${imports.length - caught} that cannot throw)`);
   if (unsafe.length) fail(`imports that can throw into wasm without \`catch\`: ${unsafe.join(", ")} (declare them in src/wasm/js.rs)`);
 }
 
@@ -67,7 +67,7 @@ function auditImports(glueText) {
 // every name is written twice: in the wasm and in the glue. binaryen's --minify-imports-and-exports
 // renames them to one or two letters and prints the mapping; the glue is rewritten from that mapping,
 // so the two stay in step. Saves about 1.6 KB gzip of wasm and 1 KB of glue.
-function minifyNames(glueText, wasmPath) {
+function minifyNames(glueText, wasmPath, moduleName) {
   const output = execFileSync(
     "wasm-opt",
     ["--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--minify-imports-and-exports-and-modules", wasmPath, "-o", wasmPath],
@@ -81,11 +81,11 @@ function minifyNames(glueText, wasmPath) {
   }
   let out = glueText;
   const modules = new Set(map.imports.map(([module]) => module));
-  if (modules.size !== 1 || !modules.has("./graph_tasks_bg.js")) fail(`unexpected import modules: ${[...modules]}`);
+  if (modules.size !== 1 || !modules.has(moduleName)) fail(`unexpected import modules: ${[...modules]}`);
   const minifiedModules = importModules(fs.readFileSync(wasmPath));
   if (minifiedModules.size !== 1) fail(`the minified wasm imports from ${minifiedModules.size} modules`);
-  const [moduleName] = minifiedModules;
-  out = replaceOnce(out, `"./graph_tasks_bg.js": import0`, `${JSON.stringify(moduleName)}: import0`, "import module");
+  const [minified] = minifiedModules;
+  out = replaceOnce(out, `${JSON.stringify(moduleName)}: import0`, `${JSON.stringify(minified)}: import0`, "import module");
   for (const [, from, to] of map.imports) {
     out = replaceOnce(out, `        ${from}: function`, `        ${to}: function`, `import ${from}`);
   }
@@ -103,30 +103,35 @@ function minifyNames(glueText, wasmPath) {
 fs.rmSync(pkg, { recursive: true, force: true });
 fs.mkdirSync(pkg, { recursive: true });
 
-// 1. The wasm and the JS snippets of the wasm layer: graph_error.js (the one GraphError class) and
-// env.js (the environment calls that must never throw into wasm), each shipped beside the glue.
-fs.copyFileSync(path.join(stage, "graph_tasks_bg.wasm"), path.join(pkg, "graph_tasks_bg.wasm"));
-let glue = fs.readFileSync(path.join(stage, "graph_tasks.js"), "utf8");
-glue = glue.replace(/^\/\* @ts-self-types=.*\*\/\n/, "");
-for (const name of ["graph_error.js", "env.js"]) {
-  const snippets = fs.existsSync(path.join(stage, "snippets")) ? findAll(path.join(stage, "snippets"), name) : [];
-  if (snippets.length !== 1) fail(`expected one snippets/**/${name} from wasm-bindgen, found ${snippets.length}`);
-  const snippetPath = path.relative(stage, snippets[0]).split(path.sep).join("/");
-  fs.copyFileSync(snippets[0], path.join(pkg, name));
-  // 2. The glue imports it from beside itself.
-  glue = replaceOnce(glue, `from './${snippetPath}';`, `from './${name}';`, `import of the ${name} snippet`);
+// 1. Each build (lean: createTask alone; full: everything) is its wasm and its glue; both glues import
+// the same JS snippets of the wasm layer, graph_error.js (the one GraphError class) and env.js (the
+// environment calls that must never throw into wasm), shipped once beside them.
+for (const [build, name] of [["lean", "graph_tasks"], ["full", "graph_tasks_full"]]) {
+  const dir = path.join(stage, build);
+  const wasmName = `${name}_bg.wasm`;
+  fs.copyFileSync(path.join(dir, wasmName), path.join(pkg, wasmName));
+  let glue = fs.readFileSync(path.join(dir, `${name}.js`), "utf8");
+  glue = glue.replace(/^\/\* @ts-self-types=.*\*\/\n/, "");
+  for (const snippet of ["graph_error.js", "env.js"]) {
+    const found = fs.existsSync(path.join(dir, "snippets")) ? findAll(path.join(dir, "snippets"), snippet) : [];
+    if (found.length !== 1) fail(`expected one snippets/**/${snippet} from wasm-bindgen (${build}), found ${found.length}`);
+    const snippetPath = path.relative(dir, found[0]).split(path.sep).join("/");
+    fs.copyFileSync(found[0], path.join(pkg, snippet));
+    // 2. The glue imports it from beside itself.
+    glue = replaceOnce(glue, `from './${snippetPath}';`, `from './${snippet}';`, `import of the ${snippet} snippet`);
+  }
+  glue = replaceOnce(
+    glue,
+    new RegExp(`new URL\\('${wasmName.replace(".", "\\.")}', import\\.meta\\.url\\)`),
+    `new URL('./${wasmName}', import.meta.url)`,
+    "default wasm URL",
+  );
+  const stray = glue.match(/from '\.\/snippets\/[^']*'/);
+  if (stray) fail(`the glue imports another snippet (${stray[0]}); ship it or drop it`);
+  auditImports(glue, build);
+  if (mode === "release") glue = minifyNames(glue, path.join(pkg, wasmName), `./${name}_bg.js`);
+  fs.writeFileSync(path.join(pkg, `${name}.js`), glue);
 }
-glue = replaceOnce(
-  glue,
-  /new URL\('graph_tasks_bg\.wasm', import\.meta\.url\)/,
-  `new URL('./graph_tasks_bg.wasm', import.meta.url)`,
-  "default wasm URL",
-);
-const stray = glue.match(/from '\.\/snippets\/[^']*'/);
-if (stray) fail(`the glue imports another snippet (${stray[0]}); ship it or drop it`);
-auditImports(glue);
-if (mode === "release") glue = minifyNames(glue, path.join(pkg, "graph_tasks_bg.wasm"));
-fs.writeFileSync(path.join(pkg, "graph_tasks.js"), glue);
 
 // 3. Entries, types, README and licences from the template; index.d.cts is index.d.ts for `require`.
 for (const name of ["index.js", "web.js", "node.mjs", "node-web.mjs", "index.d.ts", "web.d.ts", "README.md", "LICENSE-MIT", "LICENSE-APACHE"]) {

@@ -5,19 +5,37 @@
 // requiring the package does nothing else.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { initSync, createTask as run } from "./graph_tasks.js";
+import * as lean from "./graph_tasks.js";
+import * as full from "./graph_tasks_full.js";
 export { GraphError } from "./graph_error.js";
 
-let ready = false;
+// Both builds (see index.js), each instantiated synchronously on its first call from the .wasm next
+// to this file.
+const loaded = new Set();
+function ready(glue, file) {
+  if (!loaded.has(file)) {
+    glue.initSync({ module: readFileSync(join(__dirname, file)) });
+    loaded.add(file);
+  }
+  return glue;
+}
+const call = (glue, file, name) => (...args) => {
+  try {
+    return ready(glue, file)[name](...args);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+};
+const leanCreateTask = call(lean, "graph_tasks_bg.wasm", "createTask");
+const fullCreateTask = call(full, "graph_tasks_full_bg.wasm", "createTask");
+export const createTasks = call(full, "graph_tasks_full_bg.wasm", "createTasks");
 
 export function createTask(task, options) {
-  if (!ready) {
-    try {
-      initSync({ module: readFileSync(join(__dirname, "graph_tasks_bg.wasm")) });
-    } catch (e) {
-      return Promise.reject(e);
-    }
-    ready = true;
+  let reconcile = false;
+  try {
+    reconcile = options?.reconcile === true;
+  } catch {
+    /* the wasm reports options it cannot read */
   }
-  return run(task, options);
+  return reconcile ? fullCreateTask(task, options) : leanCreateTask(task, options);
 }

@@ -6,6 +6,7 @@
 
 mod assignment;
 mod categories;
+mod details;
 mod identity;
 mod legacy_task;
 mod planner_task;
@@ -13,6 +14,10 @@ mod preview_type;
 
 pub use assignment::{PlannerAssignment, PlannerAssignments};
 pub use categories::PlannerAppliedCategories;
+pub use details::{
+    PlannerChecklistItem, PlannerChecklistItems, PlannerExternalReference, PlannerExternalReferenceType,
+    PlannerExternalReferences, PlannerTaskDetails,
+};
 pub use identity::{Identity, IdentitySet};
 pub use legacy_task::LegacyTask;
 pub use planner_task::{PlannerArchivalInfo, PlannerTask};

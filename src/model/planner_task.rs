@@ -1,6 +1,9 @@
 use serde::{Deserialize, Serialize};
 
-use super::{AdditionalProperties, IdentitySet, PlannerAppliedCategories, PlannerAssignments, PlannerPreviewType};
+use super::{
+    AdditionalProperties, IdentitySet, PlannerAppliedCategories, PlannerAssignments, PlannerPreviewType,
+    PlannerTaskDetails,
+};
 
 /// `plannerTask`: a Planner task (Graph v1.0, plus the beta properties).
 ///
@@ -110,6 +113,10 @@ pub struct PlannerTask {
     /// Beta: what must be done to complete the task (flags such as `checklistCompletion`), set by the service.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub specified_completion_requirements: Option<String>,
+    /// The task's details (description, checklist, references). Not part of the create: `create_task`
+    /// sends the task without them, then PATCHes them, and returns them as the service holds them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<PlannerTaskDetails>,
     /// Properties this model does not declare (`@odata.context`, properties added later), kept verbatim.
     #[serde(flatten)]
     pub additional_properties: AdditionalProperties,

@@ -27,7 +27,87 @@ extern "C" {
 #[wasm_bindgen(js_name = createTask, skip_typescript)]
 pub async fn create_task_js(task: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let options = read_options(&options).map_err(to_js_error)?;
-    create(&task, &options).await.map_err(to_js_error)
+    if !options.reconcile {
+        return create(&task, &options).await.map_err(to_js_error);
+    }
+    reconciled_create(task, &options).await
+}
+
+/// A lean build (without the `bulk` feature) cannot reconcile; the npm entries send such calls to
+/// the full build, so this is reached only by a caller of the lean glue itself.
+#[cfg(not(feature = "bulk"))]
+async fn reconciled_create(_task: JsValue, _options: &CreateTaskOptions) -> Result<JsValue, JsValue> {
+    Err(to_js_error(Error::config(
+        ClientCode::InvalidOption,
+        "reconcile: true needs the full build of graph-tasks (the package's main entry routes it there)",
+    )))
+}
+
+#[cfg(feature = "bulk")]
+async fn reconciled_create(task: JsValue, options: &CreateTaskOptions) -> Result<JsValue, JsValue> {
+    let options = options.clone();
+    // Reconciled: one task through the bulk run's decisions, each create sent on its own.
+    let bulk = super::bulk::BulkOptions { concurrency: 1, batch_size: 1, direct: true, ..Default::default() };
+    let results = super::bulk::create_tasks(vec![task], &options, &bulk).await.map_err(to_js_error)?;
+    let result = js::array_items(&results).into_iter().next().unwrap_or(JsValue::UNDEFINED);
+    match js::get(&result, "ok").and_then(|ok| ok.as_bool()) {
+        Some(true) => Ok(js::get(&result, "task").unwrap_or(JsValue::NULL)),
+        _ => Err(js::get(&result, "error").unwrap_or(JsValue::UNDEFINED)),
+    }
+}
+
+/// Creates many planner tasks over JSON batching; see the package's `index.d.ts`.
+#[cfg(feature = "bulk")]
+#[wasm_bindgen(js_name = createTasks, skip_typescript)]
+pub async fn create_tasks_js(tasks: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    let bulk = read_bulk_options(&options).map_err(to_js_error)?;
+    let options = read_options(&options).map_err(to_js_error)?;
+    if !js::is_array(&tasks) {
+        return Err(to_js_error(Error::config(ClientCode::InvalidOption, "createTasks takes an array of tasks")));
+    }
+    let tasks = js::array_items(&tasks);
+    super::bulk::create_tasks(tasks, &options, &bulk).await.map(JsValue::from).map_err(to_js_error)
+}
+
+/// Reads the options only `createTasks` takes.
+#[cfg(feature = "bulk")]
+pub(crate) fn read_bulk_options(options: &JsValue) -> Result<super::bulk::BulkOptions, Error> {
+    let mut bulk = super::bulk::BulkOptions::default();
+    if let Some(n) = number_option(options, option::CONCURRENCY, 64.0)? {
+        if n < 1.0 {
+            return Err(invalid_option(option::CONCURRENCY, "a whole number from 1 to 64"));
+        }
+        bulk.concurrency = n as usize;
+    }
+    if let Some(n) = number_option(options, option::BATCH_SIZE, 20.0)? {
+        if n < 1.0 {
+            return Err(invalid_option(option::BATCH_SIZE, "a whole number from 1 to 20"));
+        }
+        bulk.batch_size = n as usize;
+    }
+    if let Some(v) = option(options, option::RECONCILE)? {
+        bulk.reconcile = v.as_bool().ok_or_else(|| invalid_option(option::RECONCILE, "true or false"))?;
+    }
+    bulk.on_progress = function_option(options, option::ON_PROGRESS)?;
+    bulk.on_result = function_option(options, option::ON_RESULT)?;
+    if let Some(resume) = option(options, option::RESUME)? {
+        let since = js::try_get(&resume, "since")
+            .ok()
+            .flatten()
+            .and_then(|s| s.as_string())
+            .and_then(|s| crate::datetime::parse_datetime_offset(&s))
+            .ok_or_else(|| invalid_option(option::RESUME, "{ since } with an ISO 8601 date and time with an offset"))?;
+        bulk.resume_since_ms = Some(since.unix_millis());
+    }
+    Ok(bulk)
+}
+
+#[cfg(feature = "bulk")]
+fn function_option(options: &JsValue, name: &str) -> Result<Option<Function>, Error> {
+    match option(options, name)? {
+        None => Ok(None),
+        Some(v) => v.dyn_into::<Function>().map(Some).map_err(|_| invalid_option(name, "a function")),
+    }
 }
 
 fn invalid_option(name: &str, expected: &str) -> Error {
@@ -111,6 +191,10 @@ fn read_options(options: &JsValue) -> Result<CreateTaskOptions, Error> {
         signal,
         timeout_ms,
         retry: read_retry(options)?,
+        reconcile: match option(options, option::RECONCILE)? {
+            None => false,
+            Some(v) => v.as_bool().ok_or_else(|| invalid_option(option::RECONCILE, "true or false"))?,
+        },
     })
 }
 
@@ -185,6 +269,10 @@ pub(crate) fn to_js_error(error: Error) -> JsValue {
                     problems.push(&problem);
                 }
                 problems.into()
+            }
+            // The created task of a partial failure: JSON the service sent, handed back as an object.
+            FieldValue::Json(text) => {
+                text.and_then(|t| js::json_parse(&js_sys::JsString::from(t))).unwrap_or(JsValue::UNDEFINED)
             }
         };
         set(&fields, name, value);

@@ -1,6 +1,7 @@
 //! The create loop shared by both faces, and the Rust async API for Rust web apps.
 //!
-//! The loop is the one place where time passes: it asks the core whether to retry and sleeps here.
+//! The loop ([`exchange`]) is the one place where time passes: it asks the core whether to retry and
+//! sleeps here. The create and the calls after it (the task's details) all go through it.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -10,16 +11,21 @@ use js_sys::JsString;
 use wasm_bindgen::prelude::*;
 use web_sys::AbortSignal;
 
+use super::details::set_details;
 use super::js;
 use super::transport::{self, Attempt};
 use crate::contract::ClientCode;
+use crate::details::{
+    decide_follow_up, read_follow_up_response, validate_create_request, FollowUp, FollowUpDecision, FollowUpOutcome,
+    ValidatedCreate,
+};
 use crate::error::{Error, ErrorKind};
 use crate::model::{LegacyTask, PlannerTask};
 use crate::request::{authorization_value, build_create_request, check_token, uuid_v4, Endpoint, RequestOptions};
-use crate::response::read_create_response;
+use crate::response::{read_create_response, read_plain_response};
 use crate::retry::{decide, Decision, RetryPolicy};
-use crate::schema::{ASSIGNMENT_ODATA_TYPE, FIRST_ORDER_HINT};
-use crate::validate::{validate_create, AssignmentFix, Mode};
+use crate::schema::{Resource, ASSIGNMENT_ODATA_TYPE, FIRST_ORDER_HINT};
+use crate::validate::AssignmentFix;
 
 /// A future that yields an access token.
 pub type TokenFuture = Pin<Box<dyn Future<Output = Result<String, Error>>>>;
@@ -35,7 +41,7 @@ pub enum TokenSource {
 }
 
 impl TokenSource {
-    async fn token(&self) -> Result<String, Error> {
+    pub(crate) async fn token(&self) -> Result<String, Error> {
         let token = match self {
             TokenSource::Static(token) => token.clone(),
             TokenSource::Provider(provider) => provider().await?,
@@ -68,6 +74,9 @@ pub struct CreateTaskOptions {
     pub timeout_ms: u32,
     /// Retries of throttled and unavailable responses.
     pub retry: RetryPolicy,
+    /// Look for a create that may have been committed (a 504, a timeout…) in the plan instead of
+    /// failing it; not found, it is sent again.
+    pub reconcile: bool,
 }
 
 impl CreateTaskOptions {
@@ -82,12 +91,20 @@ impl CreateTaskOptions {
             signal: None,
             timeout_ms: DEFAULT_TIMEOUT_MS,
             retry: RetryPolicy::default(),
+            reconcile: false,
         }
     }
 }
 
 /// Creates a `plannerTask` (`endpoint` must be [`Endpoint::Planner`]) and returns it as the service
 /// stored it. Validation runs before anything is sent.
+///
+/// With `task.details` set, the task is created without them, then its details are read for their
+/// etag, PATCHed, and the task read again: the result is the task as the service then holds it, with
+/// `details` as the PATCH returned them. When the create succeeded but the details could not be set,
+/// the error's `step` is [`crate::Step::Details`] and [`Error::created_task`] is the created task. The
+/// checklist ids are GUIDs the caller chooses: [`new_uuid`] makes one;
+/// [`crate::PlannerChecklistItems::push`] keeps the order of the items pushed.
 pub async fn create_task(task: &PlannerTask, options: &CreateTaskOptions) -> Result<PlannerTask, Error> {
     if options.endpoint != Endpoint::Planner {
         return Err(Error::config(
@@ -138,69 +155,181 @@ pub(crate) async fn create(task: &JsValue, options: &CreateTaskOptions) -> Resul
     let request = build_create_request(&options.endpoint, &request_options, new_request_id)?;
     // The task is read once; that snapshot is validated, and that same snapshot is sent.
     let (text, snapshot) = js::snapshot(task)?;
-    let fixes = validate_create(&snapshot, resource, Mode::Client).map_err(Error::validation)?;
-    let body = body_text(text, &snapshot, &fixes)?;
+    let ValidatedCreate { fixes, details } = validate_create_request(&snapshot, resource).map_err(Error::validation)?;
+    // `details` is not part of the create: it is set by a PATCH once the task exists.
+    let body = body_text(text, &snapshot, &fixes, details.is_some())?;
+    let sent = Sent { method: "POST", url: &request.url, headers: &request.headers, body: Some(&body) };
+    let created = exchange(&Exchange::Create(resource), &sent, &request.client_request_id, options)
+        .await
+        .map_err(|stop| stop.error)?;
+    match details.filter(|d| !d.is_empty()) {
+        None => Ok(created.value),
+        Some(input) => set_details(&created, &request, &input, options).await,
+    }
+}
 
+/// What one request is for, which decides how its answer reads and whether it is sent again.
+pub(crate) enum Exchange<'a> {
+    /// The create of a task of this resource: never re-sent once it may have reached the service.
+    Create(Resource),
+    /// A read (GET) or a delete whose success is one of these statuses: safe to repeat, so 429, 5xx,
+    /// timeouts and network failures are retried within the policy.
+    #[cfg_attr(not(feature = "bulk"), allow(dead_code))] // the lean build reads nothing but details
+    Read(&'static [u16]),
+    /// A call after the create of task `task_id`: safe to repeat.
+    FollowUp {
+        step: &'a FollowUp,
+        task_id: &'a str,
+        /// How often a stale etag was read again already (see [`decide_follow_up`]).
+        precondition_retries: u32,
+    },
+}
+
+/// One request as sent, but the token.
+pub(crate) struct Sent<'a> {
+    pub method: &'a str,
+    pub url: &'a str,
+    pub headers: &'a [(&'static str, String)],
+    pub body: Option<&'a str>,
+}
+
+/// A successful answer: the outcome of a follow-up call (`None` for the create), the parsed body, and
+/// its text.
+pub(crate) struct Answer {
+    pub outcome: Option<FollowUpOutcome>,
+    pub value: JsValue,
+    pub text: JsString,
+}
+
+/// Why [`exchange`] stopped without an answer.
+pub(crate) struct Stop {
+    pub error: Error,
+    /// A PATCH met a stale etag: read the details again and PATCH again.
+    pub reread: bool,
+}
+
+impl From<Error> for Stop {
+    fn from(error: Error) -> Stop {
+        Stop { error, reread: false }
+    }
+}
+
+/// Sends `sent`, retrying what the core says may be retried (one loop for every request, so the
+/// transport, token and sleep code exist once), and reads the answer as `exchange` says.
+pub(crate) async fn exchange(
+    exchange: &Exchange<'_>,
+    sent: &Sent<'_>,
+    client_request_id: &str,
+    options: &CreateTaskOptions,
+) -> Result<Answer, Stop> {
     let mut retries_done = 0;
     loop {
         // An aborted signal ends the call before the token provider is asked again.
         if transport::is_aborted(options.signal.as_ref()) {
             let mut aborted = transport::aborted_error(false);
-            aborted.client_request_id = Some(request.client_request_id.clone());
-            return Err(aborted);
+            aborted.client_request_id = Some(client_request_id.to_owned());
+            return Err(aborted.into());
         }
         let token = options.token.token().await?;
         let attempt = Attempt {
-            url: &request.url,
-            headers: &request.headers,
+            method: sent.method,
+            url: sent.url,
+            headers: sent.headers,
             authorization: &authorization_value(&token),
-            body: &body,
+            body: sent.body,
             signal: options.signal.as_ref(),
             timeout_ms: options.timeout_ms,
         };
         let outcome = match transport::send(&attempt).await {
             Ok(received) => {
                 let parsed = js::json_parse(&received.body);
-                read_create_response(
-                    received.status,
-                    || received.headers(),
-                    parsed.as_ref(),
-                    resource,
-                    &request.client_request_id,
-                    js::now_ms() as i64,
-                )
-                .map(|()| parsed.unwrap_or(JsValue::NULL))
-                .map_err(|e| e.with_body(String::from(&received.body)))
+                let now = js::now_ms() as i64;
+                let read = match exchange {
+                    Exchange::Create(resource) => read_create_response(
+                        received.status,
+                        || received.headers(),
+                        parsed.as_ref(),
+                        *resource,
+                        client_request_id,
+                        now,
+                    )
+                    .map(|()| None),
+                    Exchange::Read(ok) => read_plain_response(
+                        received.status,
+                        || received.headers(),
+                        parsed.as_ref(),
+                        ok,
+                        client_request_id,
+                        now,
+                    )
+                    .map(|()| None),
+                    Exchange::FollowUp { step, task_id, .. } => read_follow_up_response(
+                        step,
+                        task_id,
+                        received.status,
+                        || received.headers(),
+                        parsed.as_ref(),
+                        client_request_id,
+                        now,
+                    )
+                    .map(Some),
+                };
+                match read {
+                    Ok(outcome) => Ok(Answer { outcome, value: parsed.unwrap_or(JsValue::NULL), text: received.body }),
+                    Err(e) => Err(e.with_body(String::from(&received.body))),
+                }
             }
             Err(error) => Err(error),
         };
         let mut error = match outcome {
-            Ok(task) => return Ok(task),
+            Ok(answer) => return Ok(answer),
             Err(error) => error,
         };
         error.redact(&token);
         if error.client_request_id.is_none() {
-            error.client_request_id = Some(request.client_request_id.clone());
+            error.client_request_id = Some(client_request_id.to_owned());
         }
-        match decide(&error, retries_done, &options.retry, js::random()) {
-            Decision::GiveUp => return Err(error),
-            Decision::RetryAfter(delay) => {
+        let decision = match exchange {
+            Exchange::Create(_) => match decide(&error, retries_done, &options.retry, js::random()) {
+                Decision::RetryAfter(delay) => FollowUpDecision::RetryAfter(delay),
+                Decision::GiveUp => FollowUpDecision::GiveUp,
+            },
+            // Retried as a GET after the create is: the same rules, no precondition step.
+            Exchange::Read(_) => {
+                decide_follow_up(&error, &FollowUp::GetTask, retries_done, 0, &options.retry, js::random())
+            }
+            Exchange::FollowUp { step, precondition_retries, .. } => {
+                decide_follow_up(&error, step, retries_done, *precondition_retries, &options.retry, js::random())
+            }
+        };
+        match decision {
+            FollowUpDecision::RetryAfter(delay) => {
                 transport::sleep(delay, options.signal.as_ref()).await.map_err(|mut aborted| {
-                    aborted.client_request_id = Some(request.client_request_id.clone());
+                    aborted.client_request_id = Some(client_request_id.to_owned());
                     aborted
                 })?;
                 retries_done += 1;
             }
+            FollowUpDecision::RereadDetails => return Err(Stop { error, reread: true }),
+            FollowUpDecision::GiveUp => return Err(error.into()),
         }
     }
 }
 
 /// The JSON body: the snapshot's own text, or (when the docs require assignment fields the caller
-/// left out) the snapshot with them filled in. The snapshot is the client's own plain copy, so the
-/// caller's object is never modified.
-fn body_text(text: JsString, snapshot: &JsValue, fixes: &[AssignmentFix]) -> Result<String, Error> {
-    if fixes.is_empty() {
+/// left out, or `details` must be left out) the snapshot changed accordingly. The snapshot is the
+/// client's own plain copy, so the caller's object is never modified.
+pub(crate) fn body_text(
+    text: JsString,
+    snapshot: &JsValue,
+    fixes: &[AssignmentFix],
+    drop_details: bool,
+) -> Result<String, Error> {
+    if fixes.is_empty() && !drop_details {
         return Ok(String::from(&text));
+    }
+    if drop_details {
+        js::remove(snapshot, "details");
     }
     let assignments = js::get(snapshot, "assignments").unwrap_or(JsValue::UNDEFINED);
     for fix in fixes {
@@ -220,11 +349,21 @@ fn body_text(text: JsString, snapshot: &JsValue, fixes: &[AssignmentFix]) -> Res
 /// A random UUID: `crypto.randomUUID()` where there is one (Node, secure browser contexts; it is much
 /// cheaper than `getRandomValues` in Node), else one made of `crypto.getRandomValues` bytes, else of
 /// `Math.random`.
-fn new_request_id() -> String {
+pub(crate) fn new_request_id() -> String {
     if let Some(id) = js::random_uuid() {
         return id;
     }
+    uuid_v4(random_uuid_bytes())
+}
+
+/// A fresh random UUID (v4), e.g. a checklist item id.
+pub fn new_uuid() -> String {
+    new_request_id()
+}
+
+/// 16 random bytes for a UUID v4 (`crypto.getRandomValues`, else `Math.random`).
+pub(crate) fn random_uuid_bytes() -> [u8; 16] {
     let mut bytes = [0u8; 16];
     js::random_bytes(&mut bytes);
-    uuid_v4(bytes)
+    bytes
 }

@@ -4,6 +4,8 @@ export class GraphError extends Error {
   constructor(message, fields) {
     super(message);
     this.name = "GraphError";
+    // A GraphError built without a step (a mock, say) failed where most do: before the task existed.
+    this.step = "create";
     Object.assign(this, fields);
   }
 

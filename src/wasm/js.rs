@@ -133,6 +133,13 @@ pub(crate) fn try_get(target: &JsValue, key: &str) -> Result<Option<JsValue>, Js
     Reflect::get(target, &JsValue::from_str(key)).map(|v| (!v.is_undefined()).then_some(v))
 }
 
+/// `delete target[key]` on an object of the client's own (a failure leaves it in place).
+pub(crate) fn remove(target: &JsValue, key: &str) {
+    if target.is_object() {
+        let _ = Reflect::delete_property::<Object>(target.unchecked_ref(), &JsValue::from_str(key));
+    }
+}
+
 /// `target[key] = value` on an object of the client's own (a failure leaves it unset).
 pub(crate) fn set(target: &JsValue, key: &str, value: &JsValue) {
     let _ = Reflect::set(target, &JsValue::from_str(key), value);

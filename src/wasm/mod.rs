@@ -4,7 +4,10 @@
 //! reads from JavaScript and the network.
 
 pub mod bindings;
+#[cfg(feature = "bulk")]
+mod bulk;
 pub mod client;
+mod details;
 mod js;
 mod js_json;
 mod transport;

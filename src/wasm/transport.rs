@@ -40,10 +40,13 @@ impl Received {
 
 /// What one attempt sends.
 pub(crate) struct Attempt<'a> {
+    /// `POST` for the create, `GET` or `PATCH` for the calls after it.
+    pub method: &'a str,
     pub url: &'a str,
     pub headers: &'a [(&'static str, String)],
     pub authorization: &'a str,
-    pub body: &'a str,
+    /// The body, for the create and the PATCH.
+    pub body: Option<&'a str>,
     pub signal: Option<&'a AbortSignal>,
     pub timeout_ms: u32,
 }
@@ -171,9 +174,11 @@ pub(crate) async fn send(attempt: &Attempt<'_>) -> Result<Received, Error> {
         js::set(&headers, name, &JsValue::from_str(value));
     }
     let init = Object::new();
-    js::set(&init, "method", &JsValue::from_str("POST"));
+    js::set(&init, "method", &JsValue::from_str(attempt.method));
     js::set(&init, "headers", &headers);
-    js::set(&init, "body", &JsValue::from_str(attempt.body));
+    if let Some(body) = attempt.body {
+        js::set(&init, "body", &JsValue::from_str(body));
+    }
     if let Some(signal) = &bounds.fetch_signal {
         js::set(&init, "signal", signal);
     }

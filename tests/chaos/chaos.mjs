@@ -1,86 +1,104 @@
-// The chaos run: 1,000 creates at concurrency 16 against an emulator started with
-// `--chaos-rate 0.5` (429/503 with Retry-After, 504 before or after commit) and Retry-After enforcement.
+// The chaos run: against an emulator started with `--chaos-rate 0.5` (429 and 503 with Retry-After,
+// 504 before commit, after commit, and with the commit delayed past the answer) and Retry-After
+// enforcement, N tasks are created twice over, each in a plan of its own:
 //
-//   node tests/chaos/chaos.mjs EMULATOR_URL PACKAGE_DIR [CREATES] [CONCURRENCY]
+//   1. through createTasks (JSON batching, the shared throttle, reconciliation);
+//   2. through single createTask calls with `reconcile: true`, CONCURRENCY at a time.
 //
-// Checks: every call resolves or rejects with a GraphError of a kind chaos can cause; tasks stored ==
-// resolved calls + commits the emulator answered with an error (each of which the client flagged
-// mayHaveBeenCreated); no retry came before its Retry-After ended. Prints the counts and a
-// "N passed, N failed" line.
-import assert from "node:assert/strict";
+//   node tests/chaos/chaos.mjs EMULATOR_URL PACKAGE_DIR [TASKS] [CONCURRENCY]
+//
+// Checks, for each: every task has an ok result; the plan holds exactly N tasks, each title once
+// (0 lost, 0 duplicated); no request came before its Retry-After ended; chaos really happened. Prints
+// the counts and a "N passed, N failed" line.
 import { pathToFileURL } from "node:url";
 import path from "node:path";
 
-const [url, pkgDir, createsArg, concurrencyArg] = process.argv.slice(2);
+const [url, pkgDir, tasksArg, concurrencyArg] = process.argv.slice(2);
 if (!url || !pkgDir) {
-  console.error("usage: chaos.mjs EMULATOR_URL PACKAGE_DIR [CREATES] [CONCURRENCY]");
+  console.error("usage: chaos.mjs EMULATOR_URL PACKAGE_DIR [TASKS] [CONCURRENCY]");
   process.exit(2);
 }
-const creates = Number(createsArg ?? 1000);
+const total = Number(tasksArg ?? 1000);
 const concurrency = Number(concurrencyArg ?? 16);
-const { createTask, GraphError } = await import(pathToFileURL(path.join(path.resolve(pkgDir), "node.mjs")).href);
+const { createTask, createTasks } = await import(pathToFileURL(path.join(path.resolve(pkgDir), "node.mjs")).href);
+const options = { accessToken: "chaos-token", baseUrl: `${url}/v1.0`, retry: { maxRetries: 10, baseDelayMs: 200, maxDelayMs: 10_000 } };
 
 async function control(method, route, body) {
   const res = await fetch(url + route, {
     method,
-    headers: body ? { "content-type": "application/json" } : {},
+    headers: { authorization: "Bearer chaos-token", ...(body ? { "content-type": "application/json" } : {}) },
     body: body ? JSON.stringify(body) : undefined,
   });
-  assert.ok(res.ok, `${method} ${route}: ${res.status}`);
+  if (!res.ok) throw new Error(`${method} ${route}: ${res.status}`);
   return res.json();
 }
 
-const plan = await control("POST", "/_emulator/plans", { title: "chaos" });
-const before = await control("GET", "/_emulator/stats");
+async function titlesIn(planId) {
+  const titles = [];
+  let next = `${url}/v1.0/planner/plans/${planId}/tasks`;
+  while (next) {
+    const page = await control("GET", next.slice(url.length));
+    for (const t of page.value) titles.push(t.title);
+    next = page["@odata.nextLink"];
+  }
+  return titles;
+}
 
-const counts = { resolved: 0, rejected: 0, flagged: 0, byKind: {} };
-const problems = [];
-let next = 0;
-const started = Date.now();
-async function worker() {
-  while (next < creates) {
-    const i = next++;
-    try {
-      const task = await createTask(
-        { planId: plan.id, title: `chaos ${i}` },
-        { accessToken: "chaos-token", baseUrl: `${url}/v1.0`, retry: { maxRetries: 4, baseDelayMs: 200, maxDelayMs: 10_000 } },
-      );
-      if (typeof task.id !== "string" || task.id.length !== 28) problems.push(`call ${i}: resolved without a task id`);
-      counts.resolved++;
-    } catch (e) {
-      counts.rejected++;
-      const key = `${e?.kind}:${e?.status}`;
-      counts.byKind[key] = (counts.byKind[key] ?? 0) + 1;
-      if (!(e instanceof GraphError)) problems.push(`call ${i}: rejected with ${e}`);
-      else if (!(e.kind === "http" && [429, 503, 504].includes(e.status))) problems.push(`call ${i}: unexpected ${key} ${e.message}`);
-      else if (e.status === 504 && !e.mayHaveBeenCreated) problems.push(`call ${i}: a 504 not flagged mayHaveBeenCreated`);
-      if (e?.mayHaveBeenCreated) counts.flagged++;
+async function bulkRun(planId, inputs) {
+  const results = await createTasks(inputs, options);
+  return results.map((r) => (r.ok ? { ok: true, reconciled: !!r.reconciled } : { ok: false, why: `${r.error.kind}:${r.error.status ?? ""} ${r.error.message}` }));
+}
+
+async function singleRun(planId, inputs) {
+  const results = new Array(inputs.length);
+  let next = 0;
+  async function worker() {
+    while (next < inputs.length) {
+      const i = next++;
+      try {
+        await createTask(inputs[i], { ...options, reconcile: true });
+        results[i] = { ok: true };
+      } catch (e) {
+        results[i] = { ok: false, why: `${e?.kind}:${e?.status ?? ""} ${e?.message}` };
+      }
     }
   }
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return results;
 }
-await Promise.all(Array.from({ length: concurrency }, worker));
-const seconds = (Date.now() - started) / 1000;
 
-const after = await control("GET", "/_emulator/stats");
-const stored = after.tasksCreatedPerPlan[plan.id] ?? 0;
-const committedWithError = after.faultsInjected.afterCommit - before.faultsInjected.afterCommit;
-const earlyRetries = after.earlyRetries - before.earlyRetries;
-const injected = committedWithError + after.faultsInjected.beforeCommit - before.faultsInjected.beforeCommit;
-
-console.log(JSON.stringify({ creates, concurrency, seconds, ...counts, stored, committedWithError, injected, earlyRetries }));
-const checks = [
-  ["every call settled", counts.resolved + counts.rejected === creates],
-  ["every rejection is a GraphError of a kind chaos causes", problems.length === 0],
-  ["tasks stored == resolved + committed-then-failed", stored === counts.resolved + committedWithError],
-  ["every committed-then-failed call was flagged mayHaveBeenCreated", committedWithError <= counts.flagged],
-  ["chaos really happened", injected > creates / 4],
-  ["no early retries", earlyRetries === 0],
-];
 let failed = 0;
-for (const [name, ok] of checks) {
-  console.log(`${ok ? "ok" : "FAILED"} - ${name}`);
-  if (!ok) failed++;
+let passed = 0;
+for (const [name, run] of [["createTasks", bulkRun], ["createTask + reconcile", singleRun]]) {
+  const plan = await control("POST", "/_emulator/plans", { title: `chaos ${name}` });
+  const inputs = Array.from({ length: total }, (_, i) => ({ planId: plan.id, title: `chaos ${i}` }));
+  const before = await control("GET", "/_emulator/stats");
+  const started = Date.now();
+  const results = await run(plan.id, inputs);
+  const seconds = (Date.now() - started) / 1000;
+  const after = await control("GET", "/_emulator/stats");
+  const titles = await titlesIn(plan.id);
+  const unique = new Set(titles);
+  const ok = results.filter((r) => r.ok).length;
+  const missing = inputs.filter((t) => !unique.has(t.title)).length;
+  const duplicated = titles.length - unique.size;
+  const earlyRetries = after.earlyRetries - before.earlyRetries;
+  const injected =
+    after.faultsInjected.beforeCommit - before.faultsInjected.beforeCommit + after.faultsInjected.afterCommit - before.faultsInjected.afterCommit;
+  console.log(JSON.stringify({ run: name, total, seconds, ok, reconciled: results.filter((r) => r.reconciled).length, inPlan: titles.length, missing, duplicated, injected, earlyRetries }));
+  const checks = [
+    [`${name}: every task has an ok result`, ok === total],
+    [`${name}: the plan holds exactly ${total} tasks`, titles.length === total],
+    [`${name}: each title once (0 lost, 0 duplicated)`, missing === 0 && duplicated === 0],
+    [`${name}: no early retries`, earlyRetries === 0],
+    [`${name}: chaos really happened`, injected > total / 4],
+  ];
+  for (const [what, good] of checks) {
+    console.log(`${good ? "ok" : "FAILED"} - ${what}`);
+    if (good) passed++;
+    else failed++;
+  }
+  for (const r of results.filter((r) => !r.ok).slice(0, 5)) console.log(`  ${r.why}`);
 }
-for (const p of problems.slice(0, 10)) console.log("  " + p);
-console.log(`chaos: ${checks.length - failed} passed, ${failed} failed`);
+console.log(`chaos: ${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

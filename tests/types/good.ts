@@ -8,7 +8,11 @@ import type {
   LegacyTaskInput,
   PlannerAssignment,
   PlannerPreviewType,
+  PlannerChecklistItem,
+  PlannerExternalReferenceType,
   PlannerTask,
+  PlannerTaskDetails,
+  PlannerTaskDetailsInput,
   PlannerTaskInput,
   PlannerTaskOptions,
 } from "graph-tasks";
@@ -75,6 +79,44 @@ export async function legacy(): Promise<LegacyTask[]> {
   return [me, other, mine];
 }
 
+export async function withDetails(token: string): Promise<PlannerTaskDetails | undefined> {
+  const details: PlannerTaskDetailsInput = {
+    description: "Numbers for the quarterly review",
+    previewType: "checklist",
+    checklist: ["Collect", { title: "Check", isChecked: true }, { title: "Send" }],
+    references: [{ url: "https://contoso.sharepoint.com/q3.xlsx", alias: "Q3", type: "Excel" }, { url: "https://x.com" }],
+  };
+  const task = await createTask({ planId, title: "Quarterly review", details }, { accessToken: token });
+  const item: PlannerChecklistItem | undefined = Object.values(task.details?.checklist ?? {})[0];
+  const type: PlannerExternalReferenceType | (string & {}) | null | undefined = Object.values(task.details?.references ?? {})[0]?.type;
+  const raw = await createTask(
+    {
+      planId,
+      title: "Raw Graph form",
+      details: {
+        checklist: { "95e27074-6c4a-447a-aa24-9d718a0b86fa": { "@odata.type": "microsoft.graph.plannerChecklistItem", title: "t", orderHint: " !" } },
+        references: { "https%3A//x%2Ecom": { alias: "x", type: "Other", previewPriority: " !" } },
+      },
+    },
+    { accessToken: token },
+  );
+  console.log(item?.title, item?.orderHint, type, task.checklistItemCount, raw.details?.["@odata.etag"]);
+  return task.details;
+}
+
+export async function partialFailure(options: PlannerTaskOptions): Promise<PlannerTask | undefined> {
+  try {
+    await createTask({ planId, title: "x", details: { description: "d" } }, options);
+  } catch (e) {
+    if (!(e instanceof GraphError)) throw e;
+    // The task exists: do not create it again, repair its details.
+    if (e.step === "details") return e.task;
+    const before: "create" = e.step;
+    console.log(before);
+  }
+  return undefined;
+}
+
 // Every kind, exhaustively: a kind added to the library without a case here fails to compile.
 export function describe(kind: GraphErrorKind): string {
   switch (kind) {
@@ -112,7 +154,8 @@ export async function errors(options: PlannerTaskOptions): Promise<void> {
     const logged = JSON.stringify(e.toJSON());
     const asError: Error = e;
     const name: "GraphError" = e.name;
-    console.log(describe(e.kind), logged, asError.message, name, e.body);
+    const task: PlannerTask | undefined = e.task;
+    console.log(describe(e.kind), logged, asError.message, name, e.body, e.step, task?.id);
   }
   // Tests and mocks may build one.
   const mock = new GraphError("throttled", { kind: "http", status: 429, retryAfterMs: 2000, mayHaveBeenCreated: false, problems: [] });

@@ -6,7 +6,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStderr, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use graph_tasks_emulator::client::{Client, Reply};
+#[path = "../../src/bin/graph-emulator-bench/client.rs"]
+pub mod client;
+
+pub use client::{Client, Reply};
 use serde_json::{json, Value};
 
 pub const TOKEN: &str = "test-token";

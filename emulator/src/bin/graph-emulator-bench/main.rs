@@ -10,9 +10,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use graph_tasks_emulator::client::Client;
-use graph_tasks_emulator::store::MAX_ACTIVE_TASKS_IN_PLAN;
+use graph_tasks::validate::MAX_ACTIVE_TASKS_IN_PLAN;
 use serde_json::json;
+
+use crate::client::Client;
+
+mod client;
 
 const USAGE: &str = "usage: graph-emulator-bench --url http://127.0.0.1:PORT [--requests 10000] [--concurrency 64] [--token T]";
 

@@ -1,4 +1,8 @@
 //! A minimal HTTP/1.1 client (hyper) for the bench and the integration tests.
+//!
+//! It lives beside the bench rather than in the emulator's library, which is the server only; the
+//! integration tests include this file by path (`tests/common/mod.rs`).
+#![allow(dead_code)] // each includer uses a different part
 
 use std::time::Duration;
 

@@ -1,0 +1,623 @@
+//! The store: users, plans, buckets and tasks in SQLite (rusqlite, SQLite compiled in).
+//!
+//! One writer thread commits every write that is waiting in one transaction (group commit) and
+//! answers each write only after that commit. Without `--data` the database is in memory, and reads
+//! use the writer's connection between its transactions. With `--data FILE` it is a file in WAL mode
+//! with `synchronous=FULL`, and reads use a second connection, which WAL lets run beside the writer
+//! and which sees committed data only.
+//!
+//! The writer checks a create against the plan it goes into (the plan exists, the bucket is the
+//! plan's, the plan's limits) inside the same transaction as the insert, from counters it keeps in
+//! memory beside the tables, so that concurrent creates cannot pass a limit together.
+
+mod open;
+mod seed;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{mpsc, Arc, Mutex, MutexGuard};
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde_json::Value;
+use tokio::sync::oneshot;
+
+use graph_tasks::schema::Resource;
+
+use crate::details;
+use graph_tasks::validate::{MAX_ACTIVE_TASKS_IN_PLAN, MAX_TASKS_IN_PLAN};
+
+pub(crate) use seed::{check_plan, Bucket, Group, Plan, Seed, User, DEFAULT_USER_ID, DEFAULT_USER_NAME};
+
+/// The most writes one transaction takes; more wait for the next one.
+const MAX_GROUP: usize = 1024;
+
+/// A task to insert, as the service answers it.
+#[derive(Clone, Debug)]
+pub(crate) struct NewTask {
+    pub(crate) id: String,
+    pub(crate) resource: Resource,
+    pub(crate) plan_id: Option<String>,
+    pub(crate) bucket_id: Option<String>,
+    /// `percentComplete` below 100.
+    pub(crate) active: bool,
+    /// The JSON object, without `@odata.context` (it depends on the URL a client reads it through).
+    pub(crate) body: String,
+    /// Its `plannerTaskDetails`, likewise.
+    pub(crate) details: String,
+}
+
+/// A PATCH of a task's details, with what the service sets.
+#[derive(Clone, Debug)]
+pub(crate) struct PatchDetails {
+    pub(crate) task_id: String,
+    /// `If-Match`: the details' etag the client last read (or `*`).
+    pub(crate) if_match: String,
+    pub(crate) patch: Value,
+    /// The caller as an identitySet, for `lastModifiedBy`.
+    pub(crate) by: Value,
+    pub(crate) now: String,
+    /// The details' new etag, and the task's (its counters change).
+    pub(crate) details_etag: String,
+    pub(crate) task_etag: String,
+}
+
+/// One change to the store.
+#[derive(Clone, Debug)]
+pub(crate) enum Write {
+    /// Creates a task.
+    Task(NewTask),
+    /// Creates a plan with its buckets.
+    Plan(Plan),
+    /// Back to the seed: no tasks, no plans created at run time.
+    Reset,
+    /// Merges a PATCH into a task's details.
+    PatchDetails(PatchDetails),
+    /// Deletes a task (and its details) whose etag is `if_match` (or `*`).
+    DeleteTask { id: String, if_match: String },
+}
+
+/// What a stored write gives back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Written {
+    Done,
+    /// The details after a PATCH.
+    Details(String),
+}
+
+/// Why a write was not stored.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Refusal {
+    /// The task's plan does not exist.
+    PlanNotFound,
+    /// The bucket belongs to another plan.
+    BucketOfAnotherPlan,
+    /// No such bucket.
+    BucketNotFound,
+    /// A bucket without a plan.
+    BucketWithoutPlan,
+    /// The plan holds `MAX_TASKS_IN_PLAN` tasks.
+    TooManyTasks,
+    /// The plan holds `MAX_ACTIVE_TASKS_IN_PLAN` active tasks and this one is active.
+    TooManyActiveTasks,
+    /// The id is taken.
+    IdTaken,
+    /// No task has this id.
+    TaskNotFound,
+    /// `If-Match` is not the current etag.
+    PreconditionFailed,
+    /// The details PATCH is refused.
+    Details(details::Rejection),
+    /// The database could not be written; nothing of the write was stored.
+    Storage(String),
+}
+
+/// What opening found.
+#[derive(Debug, Default)]
+pub(crate) struct OpenReport {
+    /// Bytes at the end of the write-ahead log that are no whole frame (a torn write), ignored.
+    pub(crate) torn_wal_bytes: u64,
+}
+
+#[derive(Default, Clone, Copy)]
+struct Counts {
+    tasks: usize,
+    active: usize,
+}
+
+/// The write side: a connection and the per-plan counters the checks need.
+struct Engine {
+    conn: Connection,
+    plans: HashMap<String, Counts>,
+    bucket_plan: HashMap<String, String>,
+}
+
+enum Job {
+    Write(Write, oneshot::Sender<Result<Written, Refusal>>),
+    /// Checkpoint the log into the file and stop; answered when done.
+    Close(mpsc::Sender<()>),
+}
+
+/// Where reads go.
+enum Reads {
+    /// In memory: the writer's own connection, between its transactions.
+    Shared(Arc<Mutex<Engine>>),
+    /// A file: a connection of their own, which WAL lets read beside the writer.
+    Own(Mutex<Connection>),
+}
+
+/// All data, and the way to change it.
+pub(crate) struct Store {
+    writer: mpsc::Sender<Job>,
+    reads: Reads,
+    /// Display names by user id (the seed's users; they do not change at run time).
+    user_names: HashMap<String, String>,
+    /// The seed's users and groups, in seed order.
+    users: Vec<User>,
+    groups: Vec<Group>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding the lock leaves a connection behind that is still usable.
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The `kind` column's value.
+fn kind_name(resource: Resource) -> &'static str {
+    match resource {
+        Resource::PlannerTask => "planner",
+        Resource::LegacyTask => "legacy",
+    }
+}
+
+fn kind_of(name: &str) -> Option<Resource> {
+    match name {
+        "planner" => Some(Resource::PlannerTask),
+        "legacy" => Some(Resource::LegacyTask),
+        _ => None,
+    }
+}
+
+impl Store {
+    /// Opens the store: in memory without `data`, else the emulator's database at `data` (created
+    /// when missing or empty; any other file is refused unchanged). The seed replaces the seed
+    /// plans and users of an earlier run; tasks and plans created at run time stay.
+    pub(crate) fn open(data: Option<&Path>, seed: &Seed) -> Result<(Store, OpenReport), String> {
+        let user_names = seed.users.iter().map(|u| (u.id.clone(), u.display_name.clone())).collect();
+        let mut report = OpenReport::default();
+        let (engine, reads) = match data {
+            None => {
+                let conn = Connection::open_in_memory().map_err(|e| e.to_string())?;
+                open::init(&conn).map_err(|e| e.to_string())?;
+                let engine = Arc::new(Mutex::new(Engine::new(conn, seed).map_err(|e| e.to_string())?));
+                (engine.clone(), Reads::Shared(engine))
+            }
+            Some(path) => {
+                open::check_file(path)?;
+                report.torn_wal_bytes = open::torn_wal_tail(path);
+                let conn = open::open_file(path)?;
+                let engine = Engine::new(conn, seed).map_err(|e| format!("cannot read the journal {}: {e}", path.display()))?;
+                (Arc::new(Mutex::new(engine)), Reads::Own(Mutex::new(open::open_reader(path)?)))
+            }
+        };
+        // Even in memory one thread writes, so that concurrent creates share a transaction.
+        let (writer, jobs) = mpsc::channel();
+        std::thread::Builder::new().name("store-writer".into()).spawn(move || serve(&engine, jobs)).map_err(|e| e.to_string())?;
+        Ok((Store { writer, reads, user_names, users: seed.users.clone(), groups: seed.groups.clone() }, report))
+    }
+
+    /// Stores `write`; returns once it is committed (on disk with `--data`), or why it was not.
+    pub(crate) async fn write(&self, write: Write) -> Result<Written, Refusal> {
+        let (done, result) = oneshot::channel();
+        self.writer.send(Job::Write(write, done)).map_err(|_| Refusal::Storage("the store's writer has stopped".into()))?;
+        result.await.unwrap_or_else(|_| Err(Refusal::Storage("the store's writer has stopped".into())))
+    }
+
+    /// At a clean stop: moves everything from the write-ahead log into the file (which alone then
+    /// holds the data) and stops the writer. Writes after this fail.
+    pub(crate) fn close(&self) {
+        let (done, finished) = mpsc::channel();
+        if self.writer.send(Job::Close(done)).is_ok() {
+            let _ = finished.recv();
+        }
+    }
+
+    fn read<T>(&self, query: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T, String> {
+        match &self.reads {
+            Reads::Shared(engine) => query(&lock(engine).conn),
+            Reads::Own(reader) => query(&lock(reader)),
+        }
+        .map_err(|e| format!("the store could not be read: {e}"))
+    }
+
+    /// A seed user's display name.
+    pub(crate) fn user_name(&self, id: &str) -> Option<&str> {
+        self.user_names.get(id).map(String::as_str)
+    }
+
+    /// A task's resource and body.
+    pub(crate) fn task(&self, id: &str) -> Result<Option<(Resource, String)>, String> {
+        self.read(|c| {
+            let row = c
+                .prepare_cached("SELECT kind, body FROM tasks WHERE id = ?1")?
+                .query_row([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+                .optional()?;
+            Ok(row.and_then(|(kind, body)| Some((kind_of(&kind)?, body))))
+        })
+    }
+
+    /// A task's details.
+    pub(crate) fn details(&self, id: &str) -> Result<Option<String>, String> {
+        self.read(|c| c.prepare_cached("SELECT details FROM tasks WHERE id = ?1")?.query_row([id], |r| r.get::<_, String>(0)).optional())
+    }
+
+    /// The bodies of a plan's tasks in creation order; `None` when there is no such plan.
+    pub(crate) fn plan_tasks(&self, plan_id: &str) -> Result<Option<Vec<String>>, String> {
+        self.read(|c| {
+            let exists = c.prepare_cached("SELECT 1 FROM plans WHERE id = ?1")?.query_row([plan_id], |_| Ok(())).optional()?.is_some();
+            if !exists {
+                return Ok(None);
+            }
+            let mut stmt = c.prepare_cached("SELECT body FROM tasks WHERE plan_id = ?1 ORDER BY seq")?;
+            let bodies = stmt.query_map([plan_id], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(Some(bodies))
+        })
+    }
+
+    /// The number of stored tasks.
+    pub(crate) fn tasks_stored(&self) -> Result<u64, String> {
+        self.read(|c| c.query_row("SELECT count(*) FROM tasks", [], |r| r.get::<_, i64>(0)).map(|n| n.max(0) as u64))
+    }
+
+    /// The seed's users.
+    pub(crate) fn users(&self) -> &[User] {
+        &self.users
+    }
+
+    /// The seed's groups.
+    pub(crate) fn groups(&self) -> &[Group] {
+        &self.groups
+    }
+
+    /// Plans chosen by `filter` (a SQL condition on `plans`, with `?1` bound to `arg`), with their
+    /// buckets: the seed's first, then those created at run time.
+    fn plans_where(&self, filter: &str, arg: &str) -> Result<Vec<Plan>, String> {
+        self.read(|c| {
+            let sql = format!("SELECT id, title, group_id, categories FROM plans WHERE {filter} ORDER BY seeded DESC, seq");
+            let mut plans = c
+                .prepare_cached(&sql)?
+                .query_map([arg], |r| {
+                    let categories: String = r.get(3)?;
+                    Ok(Plan {
+                        id: r.get(0)?,
+                        title: r.get(1)?,
+                        buckets: Vec::new(),
+                        group_id: r.get(2)?,
+                        categories: serde_json::from_str(&categories).unwrap_or_default(),
+                    })
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let mut buckets = c.prepare_cached("SELECT id, name FROM buckets WHERE plan_id = ?1 ORDER BY seq")?;
+            for plan in &mut plans {
+                plan.buckets = buckets.query_map([&plan.id], |r| Ok(Bucket { id: r.get(0)?, name: r.get(1)? }))?.collect::<rusqlite::Result<Vec<_>>>()?;
+            }
+            Ok(plans)
+        })
+    }
+
+    /// A plan with its buckets.
+    pub(crate) fn plan(&self, id: &str) -> Result<Option<Plan>, String> {
+        Ok(self.plans_where("id = ?1", id)?.pop())
+    }
+
+    /// The plans a group owns.
+    pub(crate) fn group_plans(&self, group_id: &str) -> Result<Vec<Plan>, String> {
+        self.plans_where("group_id = ?1", group_id)
+    }
+
+    /// The bodies of a bucket's tasks in creation order; `None` when there is no such bucket.
+    pub(crate) fn bucket_tasks(&self, bucket_id: &str) -> Result<Option<Vec<String>>, String> {
+        self.read(|c| {
+            let exists = c.prepare_cached("SELECT 1 FROM buckets WHERE id = ?1")?.query_row([bucket_id], |_| Ok(())).optional()?.is_some();
+            if !exists {
+                return Ok(None);
+            }
+            let mut stmt = c.prepare_cached("SELECT body FROM tasks WHERE bucket_id = ?1 ORDER BY seq")?;
+            let bodies = stmt.query_map([bucket_id], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(Some(bodies))
+        })
+    }
+
+    /// Users, groups and plans as they are now: the seed's plans, then those created at run time.
+    pub(crate) fn view(&self) -> Result<Seed, String> {
+        Ok(Seed { users: self.users.clone(), groups: self.groups.clone(), plans: self.plans_where("1 = 1 OR ?1 = ''", "")? })
+    }
+}
+
+impl Engine {
+    /// Puts `seed` in place of an earlier seed and reads the counters.
+    fn new(conn: Connection, seed: &Seed) -> rusqlite::Result<Engine> {
+        let mut engine = Engine { conn, plans: HashMap::new(), bucket_plan: HashMap::new() };
+        let tx = engine.conn.transaction()?;
+        tx.execute_batch(
+            "DELETE FROM users; DELETE FROM groups; DELETE FROM buckets WHERE plan_id IN (SELECT id FROM plans WHERE seeded = 1); DELETE FROM plans WHERE seeded = 1;",
+        )?;
+        for user in &seed.users {
+            tx.execute(
+                "INSERT OR REPLACE INTO users (id, display_name, user_principal_name, mail) VALUES (?1, ?2, ?3, ?4)",
+                params![user.id, user.display_name, user.user_principal_name, user.mail],
+            )?;
+        }
+        for group in &seed.groups {
+            tx.execute("INSERT OR REPLACE INTO groups (id, display_name) VALUES (?1, ?2)", params![group.id, group.display_name])?;
+        }
+        for plan in &seed.plans {
+            let categories = serde_json::to_string(&plan.categories).unwrap_or_else(|_| "{}".into());
+            if tx.execute(
+                "INSERT OR IGNORE INTO plans (id, title, seeded, group_id, categories) VALUES (?1, ?2, 1, ?3, ?4)",
+                params![plan.id, plan.title, plan.group_id, categories],
+            )? == 1
+            {
+                for bucket in &plan.buckets {
+                    tx.execute("INSERT OR IGNORE INTO buckets (id, plan_id, name) VALUES (?1, ?2, ?3)", params![bucket.id, plan.id, bucket.name])?;
+                }
+            }
+        }
+        tx.commit()?;
+        engine.load()?;
+        Ok(engine)
+    }
+
+    /// Reads the counters from the tables (at start, after a reset, after a failed commit).
+    fn load(&mut self) -> rusqlite::Result<()> {
+        let c = &self.conn;
+        let mut plans: HashMap<String, Counts> = c
+            .prepare("SELECT id FROM plans")?
+            .query_map([], |r| r.get::<_, String>(0))?
+            .map(|id| id.map(|id| (id, Counts::default())))
+            .collect::<rusqlite::Result<_>>()?;
+        let bucket_plan = c.prepare("SELECT id, plan_id FROM buckets")?.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        let mut stmt = c.prepare("SELECT plan_id, count(*), sum(active) FROM tasks WHERE plan_id IS NOT NULL GROUP BY plan_id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?)))?;
+        for row in rows {
+            let (plan, tasks, active) = row?;
+            if let Some(counts) = plans.get_mut(&plan) {
+                *counts = Counts { tasks: tasks.max(0) as usize, active: active.max(0) as usize };
+            }
+        }
+        self.plans = plans;
+        self.bucket_plan = bucket_plan;
+        Ok(())
+    }
+
+    /// Applies `writes` in one transaction; one result each. When the transaction fails, none of
+    /// them is stored and all of them get `Storage`.
+    fn run(&mut self, writes: Vec<Write>) -> Vec<Result<Written, Refusal>> {
+        let count = writes.len();
+        match self.try_run(&writes) {
+            Ok(results) => results,
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                let _ = self.load();
+                vec![Err(Refusal::Storage(e.to_string())); count]
+            }
+        }
+    }
+
+    fn try_run(&mut self, writes: &[Write]) -> rusqlite::Result<Vec<Result<Written, Refusal>>> {
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        let mut results = Vec::with_capacity(writes.len());
+        for write in writes {
+            results.push(match write {
+                Write::Task(task) => self.insert_task(task)?,
+                Write::Plan(plan) => self.insert_plan(plan)?,
+                Write::Reset => self.reset()?,
+                Write::PatchDetails(patch) => self.patch_details(patch)?,
+                Write::DeleteTask { id, if_match } => self.delete_task(id, if_match)?,
+            });
+        }
+        self.conn.execute_batch("COMMIT")?;
+        Ok(results)
+    }
+
+    fn insert_task(&mut self, task: &NewTask) -> rusqlite::Result<Result<Written, Refusal>> {
+        let plan = match &task.plan_id {
+            Some(plan) => match self.plans.get(plan) {
+                Some(counts) => Some((plan, *counts)),
+                None => return Ok(Err(Refusal::PlanNotFound)),
+            },
+            None => None,
+        };
+        if let Some(bucket) = &task.bucket_id {
+            match (self.bucket_plan.get(bucket), &plan) {
+                (Some(owner), Some((plan, _))) if owner == *plan => {}
+                (Some(_), Some(_)) => return Ok(Err(Refusal::BucketOfAnotherPlan)),
+                (None, Some(_)) => return Ok(Err(Refusal::BucketNotFound)),
+                (_, None) => return Ok(Err(Refusal::BucketWithoutPlan)),
+            }
+        }
+        if let Some((_, counts)) = &plan {
+            if counts.tasks >= MAX_TASKS_IN_PLAN {
+                return Ok(Err(Refusal::TooManyTasks));
+            }
+            if task.active && counts.active >= MAX_ACTIVE_TASKS_IN_PLAN {
+                return Ok(Err(Refusal::TooManyActiveTasks));
+            }
+        }
+        let inserted = self
+            .conn
+            .prepare_cached("INSERT OR IGNORE INTO tasks (id, kind, plan_id, bucket_id, active, body, details) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?
+            .execute(params![task.id, kind_name(task.resource), task.plan_id, task.bucket_id, task.active, task.body, task.details])?;
+        if inserted == 0 {
+            return Ok(Err(Refusal::IdTaken));
+        }
+        if let Some(counts) = task.plan_id.as_ref().and_then(|p| self.plans.get_mut(p)) {
+            counts.tasks += 1;
+            counts.active += usize::from(task.active);
+        }
+        Ok(Ok(Written::Done))
+    }
+
+    /// The etag inside a stored JSON body.
+    fn etag_of(body: &str) -> Option<String> {
+        serde_json::from_str::<Value>(body).ok()?.get("@odata.etag")?.as_str().map(str::to_owned)
+    }
+
+    fn patch_details(&mut self, p: &PatchDetails) -> rusqlite::Result<Result<Written, Refusal>> {
+        let row = self
+            .conn
+            .prepare_cached("SELECT body, details FROM tasks WHERE id = ?1")?
+            .query_row([&p.task_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .optional()?;
+        let Some((body, current)) = row else { return Ok(Err(Refusal::TaskNotFound)) };
+        let (Ok(mut task), Ok(current)) = (serde_json::from_str::<Value>(&body), serde_json::from_str::<Value>(&current)) else {
+            return Ok(Err(Refusal::Storage("the stored task is not JSON".into())));
+        };
+        if p.if_match != "*" && current.get("@odata.etag").and_then(Value::as_str) != Some(p.if_match.as_str()) {
+            return Ok(Err(Refusal::PreconditionFailed));
+        }
+        let stamp = details::Stamp { by: &p.by, now: &p.now, etag: p.details_etag.clone() };
+        let patched = match details::apply_patch(&current, &p.patch, &stamp) {
+            Ok(d) => d,
+            Err(rejection) => return Ok(Err(Refusal::Details(rejection))),
+        };
+        details::set_task_counts(&mut task, details::counts(&patched));
+        task["@odata.etag"] = p.task_etag.clone().into();
+        let (task, patched) = (task.to_string(), patched.to_string());
+        self.conn.prepare_cached("UPDATE tasks SET body = ?1, details = ?2 WHERE id = ?3")?.execute(params![task, patched, p.task_id])?;
+        Ok(Ok(Written::Details(patched)))
+    }
+
+    fn delete_task(&mut self, id: &str, if_match: &str) -> rusqlite::Result<Result<Written, Refusal>> {
+        let row = self
+            .conn
+            .prepare_cached("SELECT body, plan_id, active FROM tasks WHERE id = ?1")?
+            .query_row([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, bool>(2)?)))
+            .optional()?;
+        let Some((body, plan_id, active)) = row else { return Ok(Err(Refusal::TaskNotFound)) };
+        if if_match != "*" && Self::etag_of(&body).as_deref() != Some(if_match) {
+            return Ok(Err(Refusal::PreconditionFailed));
+        }
+        self.conn.prepare_cached("DELETE FROM tasks WHERE id = ?1")?.execute([id])?;
+        if let Some(counts) = plan_id.as_ref().and_then(|p| self.plans.get_mut(p)) {
+            counts.tasks = counts.tasks.saturating_sub(1);
+            counts.active = counts.active.saturating_sub(usize::from(active));
+        }
+        Ok(Ok(Written::Done))
+    }
+
+    fn insert_plan(&mut self, plan: &Plan) -> rusqlite::Result<Result<Written, Refusal>> {
+        if self.plans.contains_key(&plan.id) || plan.buckets.iter().any(|b| self.bucket_plan.contains_key(&b.id) || b.id == plan.id) {
+            return Ok(Err(Refusal::IdTaken));
+        }
+        let categories = serde_json::to_string(&plan.categories).unwrap_or_else(|_| "{}".into());
+        self.conn.prepare_cached("INSERT INTO plans (id, title, seeded, group_id, categories) VALUES (?1, ?2, 0, ?3, ?4)")?.execute(params![
+            plan.id,
+            plan.title,
+            plan.group_id,
+            categories
+        ])?;
+        for bucket in &plan.buckets {
+            self.conn.prepare_cached("INSERT INTO buckets (id, plan_id, name) VALUES (?1, ?2, ?3)")?.execute(params![bucket.id, plan.id, bucket.name])?;
+            self.bucket_plan.insert(bucket.id.clone(), plan.id.clone());
+        }
+        self.plans.insert(plan.id.clone(), Counts::default());
+        Ok(Ok(Written::Done))
+    }
+
+    fn reset(&mut self) -> rusqlite::Result<Result<Written, Refusal>> {
+        self.conn.execute_batch(
+            "DELETE FROM tasks; DELETE FROM buckets WHERE plan_id IN (SELECT id FROM plans WHERE seeded = 0); DELETE FROM plans WHERE seeded = 0;",
+        )?;
+        self.load()?;
+        Ok(Ok(Written::Done))
+    }
+}
+
+/// The writer thread: takes every job that is waiting, commits them together, answers each.
+fn serve(engine: &Mutex<Engine>, jobs: mpsc::Receiver<Job>) {
+    let mut closing = None;
+    while let Ok(first) = jobs.recv() {
+        let mut group = Vec::new();
+        let mut next = Some(first);
+        while let Some(job) = next.take() {
+            match job {
+                Job::Write(write, done) => group.push((write, done)),
+                Job::Close(done) => closing = Some(done),
+            }
+            if group.len() < MAX_GROUP && closing.is_none() {
+                next = jobs.try_recv().ok();
+            }
+        }
+        let (writes, answers): (Vec<Write>, Vec<_>) = group.into_iter().unzip();
+        if !writes.is_empty() {
+            for (answer, result) in answers.into_iter().zip(lock(engine).run(writes)) {
+                let _ = answer.send(result);
+            }
+        }
+        if let Some(done) = closing.take() {
+            let _ = lock(engine).conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
+            let _ = done.send(());
+            return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use seed::{EXAMPLE_BUCKET_ID, EXAMPLE_PLAN_ID};
+
+    fn task(id: &str, plan: &str, active: bool) -> Write {
+        Write::Task(NewTask {
+            id: id.into(),
+            resource: Resource::PlannerTask,
+            plan_id: Some(plan.into()),
+            bucket_id: None,
+            active,
+            body: "{}".into(),
+            details: "{}".into(),
+        })
+    }
+
+    fn run(store: &Store, write: Write) -> Result<Written, Refusal> {
+        tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(store.write(write))
+    }
+
+    #[test]
+    fn limits_checks_and_reset() {
+        let (store, _) = Store::open(None, &Seed::builtin()).unwrap();
+        let plan = Plan { id: "AAAAAAAAAAAAAAAAAAAAAAAAAAAA".into(), title: "p".into(), buckets: vec![], group_id: None, categories: Default::default() };
+        run(&store, Write::Plan(plan.clone())).unwrap();
+        assert_eq!(run(&store, Write::Plan(plan)), Err(Refusal::IdTaken));
+        let p = "AAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+        for i in 0..MAX_ACTIVE_TASKS_IN_PLAN {
+            run(&store, task(&format!("a{i}"), p, true)).unwrap();
+        }
+        assert_eq!(run(&store, task("x", p, true)), Err(Refusal::TooManyActiveTasks));
+        assert_eq!(run(&store, task("a1", p, false)), Err(Refusal::IdTaken));
+        for i in 0..(MAX_TASKS_IN_PLAN - MAX_ACTIVE_TASKS_IN_PLAN) {
+            run(&store, task(&format!("d{i}"), p, false)).unwrap();
+        }
+        assert_eq!(run(&store, task("y", p, false)), Err(Refusal::TooManyTasks));
+        assert_eq!(store.plan_tasks(p).unwrap().unwrap().len(), MAX_TASKS_IN_PLAN);
+        assert_eq!(run(&store, task("z", "BBBBBBBBBBBBBBBBBBBBBBBBBBBB", true)), Err(Refusal::PlanNotFound));
+        let mut in_bucket = NewTask {
+            id: "b".into(),
+            resource: Resource::PlannerTask,
+            plan_id: Some(p.into()),
+            bucket_id: Some(EXAMPLE_BUCKET_ID.into()),
+            active: true,
+            body: "{}".into(),
+            details: "{}".into(),
+        };
+        assert_eq!(run(&store, Write::Task(in_bucket.clone())), Err(Refusal::BucketOfAnotherPlan));
+        in_bucket.plan_id = Some(EXAMPLE_PLAN_ID.into());
+        run(&store, Write::Task(in_bucket)).unwrap();
+        assert_eq!(store.task("b").unwrap().unwrap(), (Resource::PlannerTask, "{}".to_owned()));
+        run(&store, Write::Reset).unwrap();
+        assert_eq!(store.tasks_stored().unwrap(), 0);
+        assert!(store.plan_tasks(p).unwrap().is_none());
+        assert_eq!(store.view().unwrap().plans.len(), Seed::builtin().plans.len());
+        assert_eq!(store.user_name(DEFAULT_USER_ID), Some(DEFAULT_USER_NAME));
+    }
+}
