@@ -414,7 +414,9 @@ async function main(argv) {
     // A row of an earlier run that was not created may exist all the same (in flight when the run
     // stopped, or failed after it may have reached the service): it is reconciled, never sent twice.
     if (was && was.runStartedAt && (since === undefined || was.runStartedAt < since)) since = was.runStartedAt;
-    entries.push({ row: r.row, status: "pending", title, runStartedAt: was && was.runStartedAt ? was.runStartedAt : runStartedAt });
+    // A row keeps the start of the first run that sent it, so that a later resume looks back that far.
+    r.since = was && was.runStartedAt ? was.runStartedAt : runStartedAt;
+    entries.push({ row: r.row, status: "pending", title, runStartedAt: r.since });
     toSend.push(r);
   }
   try {
@@ -441,13 +443,13 @@ async function main(argv) {
     if (result.ok) {
       created++;
       if (result.reconciled) reconciled++;
-      report.set({ row: r.row, status: "created", title, taskId: result.task.id, webUrl: webUrl(plan.id, result.task.id, tenantId), runStartedAt });
+      report.set({ row: r.row, status: "created", title, taskId: result.task.id, webUrl: webUrl(plan.id, result.task.id, tenantId), runStartedAt: r.since });
     } else {
       const e = result.error || {};
       // Stopped by Ctrl-C, sent or not: still pending, so that --resume sends or reconciles it.
       const unknown = e.kind === "aborted";
       failed += unknown ? 0 : 1;
-      report.set({ row: r.row, status: unknown ? "pending" : "failed", title, errorCode: e.code || e.kind || "error", errorMessage: errorText(e), runStartedAt });
+      report.set({ row: r.row, status: unknown ? "pending" : "failed", title, errorCode: e.code || e.kind || "error", errorMessage: errorText(e), runStartedAt: r.since });
     }
   };
   let crash = null;
@@ -469,7 +471,7 @@ async function main(argv) {
       if (!(e && e.kind === "aborted")) crash = e;
     }
   }
-  progress.stop();
+  progress.stop({ created, failed: answered.size - created, inFlight: 0 });
   report.finish();
   process.off("SIGINT", onSigint);
   process.off("SIGTERM", onSigint);

@@ -11,6 +11,7 @@ function waitText(waitingUntil) {
   return left > 0 ? `throttled: ${left}s left` : "";
 }
 
+/** `update(progress)` with createTasks' progress; `stop(final)` draws the last state (the command's own counts). */
 export function createProgress({ total, stream = process.stderr, write }) {
   let state = { total, created: 0, failed: 0, inFlight: 0, waitingUntil: null };
   const done = () => state.created + state.failed;
@@ -38,8 +39,9 @@ export function createProgress({ total, stream = process.stderr, write }) {
         if (p.total !== undefined) bar.setTotal(p.total);
         bar.update(done(), payload());
       },
-      stop() {
+      stop(final = {}) {
         clearInterval(timer);
+        state = { ...state, ...final, waitingUntil: null };
         bar.update(done(), payload());
         bar.stop();
       },
@@ -55,8 +57,9 @@ export function createProgress({ total, stream = process.stderr, write }) {
     update(p) {
       state = { ...state, ...p };
     },
-    stop() {
+    stop(final = {}) {
       clearInterval(timer);
+      state = { ...state, ...final, waitingUntil: null };
       line();
     },
   };
