@@ -52,7 +52,8 @@ Token (never printed, nor written to the report):
 Options:
   --base-url URL           the Graph base URL (default https://graph.microsoft.com/v1.0)
   --dry-run                check and resolve every row, print what would be created, create nothing
-  --concurrency N          creates in flight at once (1 to 64; default: the library's)
+  --concurrency N          batch requests in flight at once (1 to 64, up to 20 creates each;
+                           default 4)
   --skip-invalid           create the valid rows and report the others as invalid
   --report FILE            the report (default next to the input: tasks.csv → tasks.report.csv,
                            tasks.json → tasks.json.report.csv)
@@ -418,6 +419,21 @@ async function main(argv) {
     r.since = was && was.runStartedAt ? was.runStartedAt : runStartedAt;
     entries.push({ row: r.row, status: "pending", title, runStartedAt: r.since });
     toSend.push(r);
+  }
+  // The library finds a task whose outcome was unknown by its title and bucket (and removes what it
+  // takes for duplicates): rows that share both cannot be told apart.
+  const key = (r) => `${String(r.input.title ?? "").trim()}\u0000${(r.resolved && r.resolved.bucketId) ?? r.input.bucket ?? r.input.bucketId ?? ""}`;
+  const byKey = new Map();
+  for (const r of input.rows) if (r.valid) byKey.set(key(r), [...(byKey.get(key(r)) || []), r.row]);
+  const shared = [...new Set(toSend.map(key))].map((k) => byKey.get(k)).filter((rows) => rows && rows.length > 1);
+  if (shared.length && previous) {
+    err(`graph-tasks: --resume cannot continue safely: these ${label}s share a title and a bucket, and a resume finds tasks by title and bucket, so a task of one could be taken for another:`);
+    for (const rows of shared.slice(0, 20)) err(`  ${label}s ${rows.join(", ")}`);
+    err("Look for their tasks in the plan: set the report's status of a row whose task exists to created (with its taskId), or take the row out of the input, then resume.");
+    return EXIT_USAGE;
+  }
+  for (const rows of shared.slice(0, 10)) {
+    err(`graph-tasks: warning: ${label}s ${rows.join(", ")} share a title and a bucket: should a create's outcome be unknown (a timeout, a 504), the library's reconciliation cannot tell them apart`);
   }
   try {
     report.begin(entries);

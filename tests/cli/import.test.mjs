@@ -161,3 +161,21 @@ test("--token-command: a JWT from a command is used and never shown; the report'
   assert.equal(rows.length, 2);
   for (const row of rows) assert.match(row.webUrl, /\?tid=72f988bf-86f1-41af-91ab-2d7cd011db47$/);
 });
+
+test("rows that share a title and a bucket: a warning, and --resume refuses to guess between them", { skip }, async () => {
+  const plan = await freshPlan(emulator, "CLI same titles");
+  const file = path.join(dir, "same.csv");
+  const reportFile = path.join(dir, "same.report.csv");
+  fs.writeFileSync(file, "title,bucket\nCall the client,To do\nCall the client,To do\nSomething else,To do\n");
+  const r = await runCli(["import", file, "--plan-id", plan.id, "--base-url", emulator.base]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /warning: rows 2, 3 share a title and a bucket/);
+  // As if row 3 had been in flight when the run stopped.
+  const text = fs.readFileSync(reportFile, "utf8").split("\r\n");
+  text[2] = text[2].replace(",created,", ",pending,");
+  fs.writeFileSync(reportFile, text.join("\r\n"));
+  const resumed = await runCli(["import", file, "--plan-id", plan.id, "--base-url", emulator.base, "--resume"]);
+  assert.equal(resumed.code, 2, resumed.stderr);
+  assert.match(resumed.stderr, /--resume cannot continue safely[^]*rows 2, 3/);
+  assert.equal((await planTasks(emulator, plan.id)).length, 3, "nothing created, nothing removed");
+});
