@@ -345,7 +345,15 @@ async function main(argv) {
   // 4. Names → ids for every row that passed the local checks.
   const candidates = input.rows.filter((r) => r.valid);
   if (candidates.length) {
-    const resolved = plan.resolve(candidates.map((r) => r.input));
+    // People are looked up here, once each: a failed lookup is the run's failure, not a row's.
+    let resolved;
+    try {
+      resolved = await plan.resolve(candidates.map((r) => r.input));
+    } catch (e) {
+      if (problems.length) reportProblems(problems, label, args, false);
+      err(`graph-tasks: cannot resolve the names of ${args.file}: ${errorText(e)}${e && e.code ? ` (${e.code})` : ""}`);
+      return interrupted ? EXIT_INTERRUPTED : EXIT_FAILED;
+    }
     if (resolved && resolved.ok === false) {
       for (const p of resolved.problems) {
         const r = candidates[p.index];
@@ -359,7 +367,7 @@ async function main(argv) {
     else {
       // Resolve the valid ones alone, for the dry run's listing.
       const still = candidates.filter((r) => r.valid);
-      const again = still.length ? plan.resolve(still.map((r) => r.input)) : { ok: true, tasks: [] };
+      const again = still.length ? await plan.resolve(still.map((r) => r.input)).catch(() => ({ ok: false })) : { ok: true, tasks: [] };
       if (again.ok) still.forEach((r, i) => (r.resolved = again.tasks[i]));
     }
   }
