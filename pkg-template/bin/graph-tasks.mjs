@@ -217,14 +217,17 @@ function errorText(e) {
   return `${e.message || String(e)}${problems}`;
 }
 
-function describe(task, plan) {
+function describe(task, plan, input = {}) {
   const parts = [];
   if (task.bucketId) {
     const b = plan.buckets.find((x) => x.id === task.bucketId);
     parts.push(`bucket "${b ? b.name : task.bucketId}"`);
   }
   const people = Object.keys(task.assignments || {});
-  if (people.length) parts.push(`assigned to ${people.join(", ")}`);
+  if (people.length) {
+    const named = Array.isArray(input.assignees) ? input.assignees.join(", ") : "";
+    parts.push(named ? `assigned to ${named} (${people.join(", ")})` : `assigned to ${people.join(", ")}`);
+  }
   const labels = Object.entries(task.appliedCategories || {})
     .filter(([, on]) => on)
     .map(([c]) => (plan.labels && plan.labels[c] ? `${plan.labels[c]} (${c})` : c));
@@ -395,7 +398,7 @@ async function main(argv) {
   if (args.dryRun) {
     out(`Dry run: ${valid.length} task${valid.length === 1 ? "" : "s"} would be created in plan "${plan.title}" (${plan.id}); nothing was sent.`);
     for (const r of valid) {
-      const d = r.resolved ? describe(r.resolved, plan) : "";
+      const d = r.resolved ? describe(r.resolved, plan, r.input) : "";
       out(`  ${label} ${r.row}: "${r.input.title}"${d ? `: ${d}` : ""}`);
     }
     if (invalid.length) out(`  ${invalid.length} ${label}${invalid.length === 1 ? "" : "s"} would be skipped (invalid).`);
