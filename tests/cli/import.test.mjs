@@ -179,3 +179,24 @@ test("rows that share a title and a bucket: a warning, and --resume refuses to g
   assert.match(resumed.stderr, /--resume cannot continue safely[^]*rows 2, 3/);
   assert.equal((await planTasks(emulator, plan.id)).length, 3, "nothing created, nothing removed");
 });
+
+test("JSON items that break the library's rules: every one reported before anything is sent", { skip }, async () => {
+  const plan = await freshPlan(emulator, "CLI JSON rules");
+  const file = path.join(dir, "rules.json");
+  fs.writeFileSync(
+    file,
+    JSON.stringify([
+      { title: "Fine" },
+      { title: "Too urgent", priority: 11 },
+      { title: "Backwards", startDateTime: "2026-12-02T00:00:00Z", dueDateTime: "2026-12-01T00:00:00Z" },
+      { title: "Bad link", details: { references: [{ url: "not a url" }] } },
+    ]),
+  );
+  const r = await runCli(["import", file, "--plan-id", plan.id, "--base-url", emulator.base]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /item 2: priority: /);
+  assert.match(r.stderr, /item 3: /);
+  assert.match(r.stderr, /item 4: details/);
+  assert.doesNotMatch(r.stderr, /item 1:/);
+  assert.equal(await createdIn(emulator, plan.id), 0);
+});
