@@ -488,7 +488,7 @@ export type Endpoint = "planner" | "me" | "user" | "createdByUser";
 export type GraphErrorKind = "http" | "network" | "aborted" | "timeout" | "validation" | "invalidResponse" | "config";
 
 /** This client's own codes, for failures that are not Graph's error body (the npm README says what each means). */
-export type ClientErrorCode = "invalidTask" | "missingToken" | "invalidToken" | "tokenProviderFailed" | "invalidOption" | "missingUserId" | "invalidUserId" | "unknownEndpoint" | "wrongEndpoint" | "insecureBaseUrl" | "invalidBaseUrl" | "invalidHeader" | "unserializableTask" | "brokenEnvironment" | "redirectRefused" | "timeout" | "aborted" | "networkError" | "unexpectedStatus" | "bodyNotJson" | "bodyTooLarge" | "notATask" | "errorBodyWithSuccess" | "wrongShape" | "noEtag" | "notDetails";
+export type ClientErrorCode = "invalidTask" | "missingToken" | "invalidToken" | "tokenProviderFailed" | "invalidOption" | "missingUserId" | "invalidUserId" | "unknownEndpoint" | "wrongEndpoint" | "insecureBaseUrl" | "invalidBaseUrl" | "invalidHeader" | "unserializableTask" | "brokenEnvironment" | "redirectRefused" | "timeout" | "aborted" | "networkError" | "unexpectedStatus" | "bodyNotJson" | "bodyTooLarge" | "notATask" | "errorBodyWithSuccess" | "wrongShape" | "noEtag" | "notDetails" | "foreignNextLink";
 
 /** One problem: a validation rule a property broke, or an entry of Graph's `error.details`. */
 export interface GraphProblem {
@@ -605,3 +605,104 @@ export interface ResumeFrom {
  * still resolves: tasks not created get kind `"aborted"` with `mayHaveBeenCreated` as it truly is.
  */
 export function createTasks(tasks: PlannerTaskInput[], options: CreateTasksOptions): Promise<CreateTasksResult[]>;
+
+// ─── openPlan ───────────────────────────────────────────────────────────────────────────────────────
+
+/** Which plan openPlan opens: by id, or by its group and title (compared without case). */
+export type PlanTarget =
+  | { planId: string; groupId?: undefined; title?: undefined }
+  | { groupId: string; title: string; planId?: undefined };
+
+/**
+ * Options of openPlan: a Planner create's. The handle keeps them (token or token provider, `baseUrl`,
+ * `retry`, `signal`, `timeoutMs`, `reconcile`) for every call; `clientRequestId` is for the open alone.
+ */
+export type OpenPlanOptions = PlannerTaskOptions;
+
+/** A bucket of an open plan. */
+export interface PlanBucket {
+  readonly id: string;
+  readonly name: string;
+}
+
+/** A plan's label keys, `category1` to `category25`. */
+export type PlanLabelKey = keyof PlannerAppliedCategories;
+
+/**
+ * A task given by names, for `plan.createTask`: every plannerTask field and `details`, as createTask
+ * takes them (`planId` is the plan's own and may be left out), plus `bucket`, `assignees` and `labels`.
+ */
+export type PlanTaskInput = Omit<PlannerTaskInput, "planId" | "bucketId"> & {
+  /** The plan's own id, when given at all. */
+  planId?: string;
+  /** User ids, userPrincipalNames or email addresses; each person is looked up once per plan handle. */
+  assignees?: string[];
+  /** Label names (compared without case) or `categoryN` keys; each is applied. */
+  labels?: string[];
+} & (
+  | {
+      /** A bucket's name (compared without case, exactly otherwise) or its id. */
+      bucket?: string;
+      bucketId?: undefined;
+    }
+  | { bucketId?: string | null; bucket?: undefined }
+);
+
+/** Options of one call on a plan handle, over the handle's own. */
+export interface PlanCallOptions extends ReconcileOption {
+  /** Sent as `client-request-id` by every request of the call (the lookups and the create). */
+  clientRequestId?: string;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  retry?: RetryOptions | false;
+}
+
+/** Options of `plan.createTasks`: a call's, plus how the run goes (as createTasks takes them). */
+export type PlanCreateTasksOptions = PlanCallOptions &
+  Pick<CreateTasksOptions, "concurrency" | "batchSize" | "onProgress" | "onResult" | "resume">;
+
+/** One problem of `plan.resolve`: of the input at `index`. */
+export interface PlanProblem extends GraphProblem {
+  readonly index: number;
+}
+
+/** What `plan.resolve` found: every input as the plain task it resolves to, or every problem. */
+export type PlanResolveResult =
+  | { readonly ok: true; readonly tasks: PlannerTaskInput[] }
+  | { readonly ok: false; readonly problems: PlanProblem[] };
+
+/** A plan opened by openPlan: its buckets and labels loaded once, people looked up once. */
+export interface Plan {
+  readonly id: string;
+  readonly title: string;
+  /** The group that owns the plan, or null. */
+  readonly groupId: string | null;
+  /** The buckets in board order (every page), as of the open or the last refresh. */
+  readonly buckets: PlanBucket[];
+  /** The named labels (unnamed ones are absent). */
+  readonly labels: Partial<Record<PlanLabelKey, string>>;
+  /**
+   * Resolves the names of `input` and creates the task (with its details). A name that does not resolve
+   * is a GraphError of kind `"validation"` with one problem per name (`bucket`, `assignees[2]`,
+   * `labels[0]`) listing what exists; nothing is created then.
+   */
+  createTask(input: PlanTaskInput, options?: PlanCallOptions): Promise<PlannerTask>;
+  /**
+   * createTasks with names: an input whose names do not resolve gets its validation error as its result
+   * (and its onResult call); the others go to the bulk run, whose onProgress counts them alone.
+   */
+  createTasks(inputs: PlanTaskInput[], options?: PlanCreateTasksOptions): Promise<CreateTasksResult[]>;
+  /** Names to ids without creating anything (people are looked up): for a dry run. */
+  resolve(inputs: PlanTaskInput[]): Promise<PlanResolveResult>;
+  /** Reads the plan, its buckets and its labels again. */
+  refresh(): Promise<void>;
+  /** Releases the handle now (otherwise when it is garbage-collected). */
+  free(): void;
+}
+
+/**
+ * Opens a plan: the plan, every page of its buckets and its details (label names) in parallel, after
+ * finding it among the group's plans when given by title (none, or several, is kind `"validation"`
+ * listing the candidates). Rejects with a GraphError.
+ */
+export function openPlan(target: PlanTarget, options: OpenPlanOptions): Promise<Plan>;

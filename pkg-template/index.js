@@ -33,3 +33,16 @@ export function createTask(task, options) {
 export function createTasks(tasks, options) {
   return loadFull().then((glue) => glue.createTasks(tasks, options));
 }
+
+// openPlan is a third build (graph_tasks_plan.js/_bg.wasm: everything, with openPlan), imported only by
+// openPlan, so that neither of the others carries it.
+let plan;
+const loadPlan = () =>
+  (plan ??= import("./graph_tasks_plan.js").then(async (glue) => {
+    await glue.default();
+    return glue;
+  }));
+
+export function openPlan(target, options) {
+  return loadPlan().then((glue) => glue.openPlan(target, options));
+}

@@ -2,4 +2,4 @@
 // mixes import and require shares one wasm instance and one GraphError class.
 import cjs from "./node.cjs";
 
-export const { createTask, createTasks, GraphError } = cjs;
+export const { createTask, createTasks, openPlan, GraphError } = cjs;

@@ -15,3 +15,6 @@ export function initSync(module: BufferSource | WebAssembly.Module): void;
 
 /** Loads the build that holds createTasks (`graph_tasks_full_bg.wasm`), by default from next to `web.js`. Optional: the first createTasks call loads it. */
 export function initFull(input?: InitInput | Promise<InitInput>): Promise<void>;
+
+/** Loads the build that holds openPlan (`graph_tasks_plan_bg.wasm`), by default from next to `web.js`. Optional: the first openPlan call loads it. */
+export function initPlan(input?: InitInput | Promise<InitInput>): Promise<void>;

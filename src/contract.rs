@@ -81,6 +81,8 @@ client_codes! {
     NoEtag => "noEtag",
     /// The answer to reading or updating the task's details is not a details object.
     NotDetails => "notDetails",
+    /// A list's `@odata.nextLink` leads to another origin than `baseUrl`: it is not followed.
+    ForeignNextLink => "foreignNextLink",
 }
 
 /// Every `GraphError.kind`, in the order the README lists them.

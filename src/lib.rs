@@ -11,6 +11,7 @@
 //! * [`retry`]: whether and when to send again;
 //! * [`details`]: the description, checklist and references, set after the create by a PATCH of the
 //!   task's details;
+//! * [`plan`]: a plan's buckets, labels and people resolved by name (`openPlan`);
 //! * [`contract`]: the JS face's error codes, `GraphError` fields and option names, written once;
 //! * [`service`]: the rules only the service enforces (used by the local emulator);
 //! * `wasm` (on `wasm32` only): `fetch`, the `createTask` export, `GraphError`, and the Rust async API
@@ -34,6 +35,7 @@ pub mod error;
 pub mod host;
 pub mod json;
 pub mod model;
+pub mod plan;
 pub mod request;
 pub mod response;
 pub mod retry;
@@ -63,3 +65,6 @@ pub use wasm::bindings::create_task_js;
 pub use wasm::bindings::create_tasks_js;
 #[cfg(target_arch = "wasm32")]
 pub use wasm::client::{create_legacy_task, create_task, new_uuid, CreateTaskOptions, TokenSource};
+/// `openPlan` (issue 15) for Rust web apps: a plan handle that resolves buckets, people and labels by name.
+#[cfg(all(target_arch = "wasm32", feature = "plan"))]
+pub use wasm::plan::{open_plan_js, Plan, PlanJs, PlanTarget, PlanTaskInput};

@@ -23,6 +23,7 @@ OPTIONS:
     --page-size N            the most items a list answers per page (default 100)
     --rate-limit N           let each caller send N requests per second (429 with Retry-After beyond)
     --latency-ms MS          delay every answer of a Graph route by MS milliseconds
+    --header-timeout-ms MS   close a connection whose request head (or next request) takes longer (default 20000)
     --allow-remote-control   keep /_emulator/ endpoints when bound to a non-loopback address
     --quiet                  no request log on stderr
     -h, --help               this text
@@ -57,6 +58,8 @@ pub struct Config {
     pub rate_limit: f64,
     /// Delay of every Graph answer, in milliseconds.
     pub latency_ms: u64,
+    /// How long a request head may take, and a kept-alive connection may idle, in milliseconds.
+    pub header_timeout_ms: u64,
     /// Keep control endpoints on non-loopback binds.
     pub allow_remote_control: bool,
     /// No request log.
@@ -79,6 +82,7 @@ impl Default for Config {
             page_size: 100,
             rate_limit: 0.0,
             latency_ms: 0,
+            header_timeout_ms: 20_000,
             allow_remote_control: false,
             quiet: false,
         }
@@ -146,6 +150,10 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
             "--latency-ms" => {
                 c.latency_ms =
                     value("a number")?.parse().ok().filter(|ms| *ms <= 600_000).ok_or_else(|| "--latency-ms must be a whole number up to 600000".to_owned())?;
+            }
+            "--header-timeout-ms" => {
+                c.header_timeout_ms =
+                    value("a number")?.parse().ok().filter(|ms| *ms > 0).ok_or_else(|| "--header-timeout-ms must be a whole number above 0".to_owned())?;
             }
             "--allow-remote-control" if inline.is_none() => c.allow_remote_control = true,
             "--quiet" if inline.is_none() => c.quiet = true,

@@ -269,6 +269,36 @@ mod tests {
         assert_eq!(counts(&d).active_checklist_items, 0);
     }
 
+    /// The client's PATCH (the core's `patch_body`) is what the emulator takes, and what it answers
+    /// reads back into the core's model in the client's order: the two cannot drift apart.
+    #[test]
+    fn the_clients_patch_is_taken_and_read_back_by_the_clients_model() {
+        use graph_tasks::details::validate_details;
+        use graph_tasks::model::PlannerTaskDetails;
+        let input = json!({
+            "description": "Numbers for Q3", "previewType": "checklist",
+            "checklist": ["Collect", "Check", "Send"],
+            "references": [{ "url": "https://contoso.sharepoint.com/q3.xlsx", "alias": "Q3", "type": "Excel" }]
+        });
+        let mut problems = Vec::new();
+        let checked = validate_details(&&input, &mut problems).unwrap_or_else(|| panic!("{problems:?}"));
+        let mut n = 0u8;
+        let body: Value = serde_json::from_str(&checked.patch_body(|| {
+            n += 1;
+            [n; 16]
+        }))
+        .unwrap();
+        let by = json!({ "user": { "id": "u" } });
+        let details = apply_patch(&initial("t", "W/\"e\""), &body, &stamp(&by)).unwrap();
+        let typed: PlannerTaskDetails = serde_json::from_value(details).unwrap();
+        let checklist = typed.checklist.unwrap();
+        let titles: Vec<&str> = checklist.in_order().into_iter().map(|(_, item)| item.title.as_deref().unwrap_or_default()).collect();
+        assert_eq!(titles, ["Collect", "Check", "Send"]);
+        let reference = typed.references.unwrap();
+        assert_eq!(reference.get("https://contoso.sharepoint.com/q3.xlsx").and_then(|r| r.alias.as_deref()), Some("Q3"));
+        assert_eq!(typed.description.as_deref(), Some("Numbers for Q3"));
+    }
+
     #[test]
     fn refusals() {
         let by = json!({});

@@ -218,8 +218,14 @@ impl Chaos {
             fault = Fault::status(503);
             fault.retry_after = retry_after();
         } else {
+            // A gateway timeout before the commit, after it, or before a commit that lands later
+            // (the case that makes a blind resend duplicate and a hasty look miss the task).
             fault = Fault::status(504);
-            fault.after_commit = extra < 0.5;
+            if extra >= 2.0 / 3.0 {
+                fault.commit_delay_ms = Some(300 + ((extra - 2.0 / 3.0) * 3000.0) as u64);
+            } else {
+                fault.after_commit = extra >= 1.0 / 3.0;
+            }
         }
         Some(fault)
     }

@@ -47,9 +47,6 @@ use tower::ServiceExt;
 use crate::state::App;
 use crate::store::{Seed, Store};
 
-/// How long a client may take to send a request's head, and how long a kept-alive connection may
-/// sit idle before its next request: slow or stalled clients are closed rather than held.
-const HEADER_TIMEOUT: Duration = Duration::from_secs(20);
 /// How long a clean stop waits for open connections.
 const STOP_GRACE: Duration = Duration::from_secs(5);
 
@@ -84,12 +81,15 @@ pub async fn run(cfg: Config) -> Result<(), String> {
             .and_then(|()| std::fs::rename(&tmp, &path))
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
+    // How long a client may take to send a request's head, and a kept-alive connection may sit idle
+    // before its next one: slow or stalled clients are closed rather than held.
+    let header_timeout = Duration::from_millis(app.cfg.header_timeout_ms);
     let service = router::service(app.clone());
     println!("graph emulator listening on http://{local}/");
     let _ = std::io::stdout().flush();
 
     let mut builder = http1::Builder::new();
-    builder.timer(TokioTimer::new()).header_read_timeout(HEADER_TIMEOUT).keep_alive(true);
+    builder.timer(TokioTimer::new()).header_read_timeout(header_timeout).keep_alive(true);
     let graceful = GracefulShutdown::new();
     let stop = shutdown_signal();
     tokio::pin!(stop);

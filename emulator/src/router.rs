@@ -239,54 +239,59 @@ async fn envelope(State(app): State<Arc<App>>, mut req: Request, next: Next) -> 
     let runtime = *lock(&app.runtime);
     // `--rate-limit`: each request of a Graph route takes a token of its caller's bucket; a batch's
     // requests each take one, the batch itself none.
-    let throttled = match (graph_route && runtime.rate_limit > 0.0 && !path.to_ascii_lowercase().ends_with("/$batch"), authenticate(&app, req.headers())) {
-        (true, Ok(caller)) => app.limiter.admit(&caller.id, runtime.rate_limit, Instant::now()).err(),
+    let limited = graph_route && runtime.rate_limit > 0.0 && !path.to_ascii_lowercase().ends_with("/$batch");
+    let throttled = match limited.then(|| authenticate(&app, req.headers())) {
+        Some(Ok(caller)) => app.limiter.admit(&caller.id, runtime.rate_limit, Instant::now()).err(),
         _ => None,
     };
-    // The request runs in a task of its own, as a service's would: a client that disconnects (a
-    // timeout, an abort) does not cancel a write half-way, and the request is still recorded.
-    let mut resp = match throttled {
-        Some(wait) => {
-            lock(&app.stats).throttled += 1;
-            let millis = wait.as_micros().div_ceil(1000).max(1) as u64;
-            GraphError::too_many_requests().with_header("retry-after", &format_seconds(millis)).into_response()
-        }
-        None => match tokio::spawn(next.run(req)).await {
-            Ok(resp) => resp,
-            Err(_) => GraphError::internal("The request failed inside the emulator.").into_response(),
-        },
-    };
-    if graph_route && runtime.latency_ms > 0 {
-        tokio::time::sleep(Duration::from_millis(runtime.latency_ms)).await;
-    }
-    // tower-http answers a preflight 200; Graph's front door (and the emulator before) answers 204.
-    if method == Method::OPTIONS && resp.status() == StatusCode::OK && resp.headers().contains_key(header::ACCESS_CONTROL_ALLOW_METHODS) {
-        *resp.status_mut() = StatusCode::NO_CONTENT;
-    }
-    render_error_body(&ctx, &mut resp);
-    let headers = resp.headers_mut();
-    let mut default = |name: &'static str, value: &str| {
-        if !headers.contains_key(name) {
-            if let Ok(v) = HeaderValue::from_str(value) {
-                headers.insert(HeaderName::from_static(name), v);
+    // The request runs in a task of its own, as a service's would, up to and including its record: a
+    // client that disconnects (a timeout, an abort) cancels neither a write half-way nor the record
+    // of what it sent (this handler's own future is dropped with the connection; the task is not).
+    let task = tokio::spawn(async move {
+        let mut resp = match throttled {
+            Some(wait) => {
+                lock(&app.stats).throttled += 1;
+                let millis = wait.as_micros().div_ceil(1000).max(1) as u64;
+                GraphError::too_many_requests().with_header("retry-after", &format_seconds(millis)).into_response()
             }
+            None => next.run(req).await,
+        };
+        if graph_route && runtime.latency_ms > 0 {
+            tokio::time::sleep(Duration::from_millis(runtime.latency_ms)).await;
         }
-    };
-    default("request-id", &ctx.request_id);
-    default("client-request-id", &ctx.client_request_id);
-    default("date", &http_date(now_millis() / 1000));
-    let status = resp.status().as_u16();
-    if let Some((headers, query, received_at)) = sent {
-        record(&app, &ctx, &method, headers, query, received_at, &mut resp);
+        // tower-http answers a preflight 200; Graph's front door (and the emulator before) answers 204.
+        if method == Method::OPTIONS && resp.status() == StatusCode::OK && resp.headers().contains_key(header::ACCESS_CONTROL_ALLOW_METHODS) {
+            *resp.status_mut() = StatusCode::NO_CONTENT;
+        }
+        render_error_body(&ctx, &mut resp);
+        let headers = resp.headers_mut();
+        let mut default = |name: &'static str, value: &str| {
+            if !headers.contains_key(name) {
+                if let Ok(v) = HeaderValue::from_str(value) {
+                    headers.insert(HeaderName::from_static(name), v);
+                }
+            }
+        };
+        default("request-id", &ctx.request_id);
+        default("client-request-id", &ctx.client_request_id);
+        default("date", &http_date(now_millis() / 1000));
+        let status = resp.status().as_u16();
+        if let Some((headers, query, received_at)) = sent {
+            record(&app, &ctx, &method, headers, query, received_at, &mut resp);
+        }
+        if !path.starts_with("/_emulator/") && resp.extensions().get::<StaticFile>().is_none() {
+            *lock(&app.stats).requests_by_status.entry(status).or_default() += 1;
+        }
+        if !app.cfg.quiet {
+            let ms = started.elapsed().as_secs_f64() * 1000.0;
+            eprintln!("{method} {path} {status} request-id={} {ms:.1}ms", ctx.request_id);
+        }
+        resp
+    });
+    match task.await {
+        Ok(resp) => resp,
+        Err(_) => GraphError::internal("The request failed inside the emulator.").into_response(),
     }
-    if !path.starts_with("/_emulator/") && resp.extensions().get::<StaticFile>().is_none() {
-        *lock(&app.stats).requests_by_status.entry(status).or_default() += 1;
-    }
-    if !app.cfg.quiet {
-        let ms = started.elapsed().as_secs_f64() * 1000.0;
-        eprintln!("{method} {path} {status} request-id={} {ms:.1}ms", ctx.request_id);
-    }
-    resp
 }
 
 /// Marks a request that a `$batch` sends through the service.

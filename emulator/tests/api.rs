@@ -601,3 +601,29 @@ async fn a_400_lists_at_most_100_problems() {
     assert!(v["error"]["message"].as_str().unwrap().ends_with("and 69900 more problems"), "{}", &r.body[..200]);
     assert!(r.body.len() < 50_000, "{} bytes", r.body.len());
 }
+
+#[tokio::test]
+async fn slow_half_sent_and_idle_connections_are_closed() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let emu = Emulator::start(&["--header-timeout-ms", "300"]);
+    let addr = format!("127.0.0.1:{}", emu.port());
+    let mut held = Vec::new();
+    for i in 0..200 {
+        let mut s = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        // Half a head, or a whole request on a connection then left idle.
+        let bytes: &[u8] = if i % 2 == 0 { b"POST /v1.0/planner/tasks HTTP/1.1\r\nHost: x\r\n" } else { b"GET /_emulator/health HTTP/1.1\r\nHost: x\r\n\r\n" };
+        s.write_all(bytes).await.unwrap();
+        held.push(s);
+    }
+    // Every connection ends (EOF or reset) instead of being held; bounded so that a hang fails.
+    for (i, mut s) in held.into_iter().enumerate() {
+        let mut buf = Vec::new();
+        let ended = tokio::time::timeout(std::time::Duration::from_secs(30), s.read_to_end(&mut buf)).await;
+        assert!(ended.is_ok(), "connection {i} was held open");
+        if i % 2 == 1 {
+            assert!(String::from_utf8_lossy(&buf).starts_with("HTTP/1.1 200"), "the whole request was answered first");
+        }
+    }
+    // The server still answers.
+    assert_eq!(emu.client.get(&emu.url("/_emulator/health"), &[]).await.unwrap().status, 200);
+}

@@ -106,7 +106,7 @@ fs.mkdirSync(pkg, { recursive: true });
 // 1. Each build (lean: createTask alone; full: everything) is its wasm and its glue; both glues import
 // the same JS snippets of the wasm layer, graph_error.js (the one GraphError class) and env.js (the
 // environment calls that must never throw into wasm), shipped once beside them.
-for (const [build, name] of [["lean", "graph_tasks"], ["full", "graph_tasks_full"]]) {
+for (const [build, name] of [["lean", "graph_tasks"], ["full", "graph_tasks_full"], ["plan", "graph_tasks_plan"]]) {
   const dir = path.join(stage, build);
   const wasmName = `${name}_bg.wasm`;
   fs.copyFileSync(path.join(dir, wasmName), path.join(pkg, wasmName));

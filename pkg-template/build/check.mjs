@@ -63,6 +63,7 @@ const sizes = {
   profile,
   wasm: measure(["graph_tasks_bg.wasm"]),
   wasmFull: measure(["graph_tasks_full_bg.wasm"]),
+  wasmPlan: measure(["graph_tasks_plan_bg.wasm"]),
   entries: {
     "graph-tasks (browser, bundlers): index.js + glue": measure(["index.js", ...glue]),
     "  + the full build's glue (createTasks)": measure(fullGlue),
@@ -76,23 +77,34 @@ const sizes = {
 // and the lean wasm, what every page load ships (the full build's chunk loads only for createTasks or
 // `reconcile: true`); the number the size gate budgets. createTasks: every chunk and the full wasm.
 const sum = (a, b) => ({ raw: a.raw + b.raw, gzip: a.gzip + b.gzip, brotli: a.brotli + b.brotli });
-const chunks = (dir) => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".js")).map((f) => path.join(dir, f)) : []);
+// A consumer's chunks, but the glue chunk of a build it never loads (`skip`: createTasks never loads
+// the openPlan build's glue, openPlan never the createTasks build's).
+const chunks = (dir, skip) =>
+  fs.existsSync(dir)
+    ? fs.readdirSync(dir).filter((f) => f.endsWith(".js") && !(skip && f.startsWith(skip))).map((f) => path.join(dir, f))
+    : [];
 const bundle = path.join(bundleDir, "out", "out.js");
 if (fs.existsSync(bundle)) {
   const js = measure([bundle]);
   sizes.consumerBundle = { js, total: sum(js, sizes.wasm) };
 }
-const bulkChunks = chunks(path.join(bundleDir, "bulk"));
+const bulkChunks = chunks(path.join(bundleDir, "bulk"), "graph_tasks_plan-");
 if (bulkChunks.length) {
   const js = measure(bulkChunks);
   sizes.bulkConsumerBundle = { js, total: sum(js, sizes.wasmFull) };
+}
+const planChunks = chunks(path.join(bundleDir, "plan"), "graph_tasks_full-");
+if (planChunks.length) {
+  const js = measure(planChunks);
+  sizes.planConsumerBundle = { js, total: sum(js, sizes.wasmPlan) };
 }
 fs.writeFileSync(sizesFile, JSON.stringify(sizes, null, 2) + "\n");
 
 const row = (label, s) => console.log(`  ${label.padEnd(52)} ${String(s.raw).padStart(7)} B  ${String(s.gzip).padStart(6)} B gzip  ${String(s.brotli).padStart(6)} B br`);
 console.log(`graph-tasks ${manifest.version} (${profile} build; sizes in bytes, gzip -9, brotli -11)`);
 row("graph_tasks_bg.wasm (createTask)", sizes.wasm);
-row("graph_tasks_full_bg.wasm (everything)", sizes.wasmFull);
+row("graph_tasks_full_bg.wasm (createTasks)", sizes.wasmFull);
+row("graph_tasks_plan_bg.wasm (everything, openPlan)", sizes.wasmPlan);
 for (const [label, s] of Object.entries(sizes.entries)) row(label, s);
 if (sizes.consumerBundle) {
   row("esbuild --bundle --minify createTask consumer: JS", sizes.consumerBundle.js);
@@ -101,5 +113,9 @@ if (sizes.consumerBundle) {
 if (sizes.bulkConsumerBundle) {
   row("esbuild --bundle --minify createTasks consumer: JS", sizes.bulkConsumerBundle.js);
   row("  ... JS + wasm", sizes.bulkConsumerBundle.total);
+}
+if (sizes.planConsumerBundle) {
+  row("esbuild --bundle --minify openPlan consumer: JS", sizes.planConsumerBundle.js);
+  row("  ... JS + wasm", sizes.planConsumerBundle.total);
 }
 console.log(`  ${path.basename(tarball).padEnd(52)} ${String(sizes.tarball).padStart(7)} B`);

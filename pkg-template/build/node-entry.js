@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as lean from "./graph_tasks.js";
 import * as full from "./graph_tasks_full.js";
+import * as planBuild from "./graph_tasks_plan.js";
 export { GraphError } from "./graph_error.js";
 
 // Both builds (see index.js), each instantiated synchronously on its first call from the .wasm next
@@ -29,6 +30,7 @@ const call = (glue, file, name) => (...args) => {
 const leanCreateTask = call(lean, "graph_tasks_bg.wasm", "createTask");
 const fullCreateTask = call(full, "graph_tasks_full_bg.wasm", "createTask");
 export const createTasks = call(full, "graph_tasks_full_bg.wasm", "createTasks");
+export const openPlan = call(planBuild, "graph_tasks_plan_bg.wasm", "openPlan");
 
 export function createTask(task, options) {
   let reconcile = false;

@@ -141,7 +141,7 @@ fn number_option(options: &JsValue, name: &str, max: f64) -> Result<Option<f64>,
     }
 }
 
-fn read_options(options: &JsValue) -> Result<CreateTaskOptions, Error> {
+pub(crate) fn read_options(options: &JsValue) -> Result<CreateTaskOptions, Error> {
     if !options.is_object() {
         return Err(Error::config(
             ClientCode::MissingToken,
@@ -279,4 +279,32 @@ pub(crate) fn to_js_error(error: Error) -> JsValue {
     }
     debug_assert!(error.kind != ErrorKind::Validation || !error.problems.is_empty());
     JsGraphError::new(&error.message, &fields).into()
+}
+
+#[cfg(feature = "plan")]
+/// The options of one call on a plan handle (`plan.createTask(input, options)`): `clientRequestId`,
+/// `signal`, `timeoutMs`, `retry` and `reconcile` over the handle's own; absent or undefined, the handle's.
+pub(crate) fn read_call_options(base: &CreateTaskOptions, options: &JsValue) -> Result<CreateTaskOptions, Error> {
+    let mut out = base.clone();
+    if !options.is_object() {
+        return Ok(out);
+    }
+    if let Some(id) = string_option(options, option::CLIENT_REQUEST_ID)? {
+        out.client_request_id = Some(id);
+    }
+    if let Some(v) = option(options, option::SIGNAL)? {
+        let signal = v.dyn_into::<AbortSignal>().map_err(|_| invalid_option(option::SIGNAL, "an AbortSignal"))?;
+        js::signal_aborted(&signal).map_err(|_| invalid_option(option::SIGNAL, "an AbortSignal"))?;
+        out.signal = Some(signal);
+    }
+    if let Some(ms) = number_option(options, option::TIMEOUT_MS, 2_147_483_647.0)? {
+        out.timeout_ms = ms as u32;
+    }
+    if option(options, option::RETRY)?.is_some() {
+        out.retry = read_retry(options)?;
+    }
+    if let Some(v) = option(options, option::RECONCILE)? {
+        out.reconcile = v.as_bool().ok_or_else(|| invalid_option(option::RECONCILE, "true or false"))?;
+    }
+    Ok(out)
 }

@@ -45,6 +45,14 @@ extern "C" {
     fn abort_signal_timeout_js(millis: f64) -> Result<AbortSignal, JsValue>;
 }
 
+#[cfg(feature = "plan")]
+#[wasm_bindgen]
+extern "C" {
+    // `String.prototype.toLowerCase.call(text)`.
+    #[wasm_bindgen(catch, js_namespace = ["String", "prototype", "toLowerCase"], js_name = call)]
+    fn to_lower_case_js(text: &str) -> Result<JsValue, JsValue>;
+}
+
 #[wasm_bindgen(module = "/src/wasm/env.js")]
 extern "C" {
     #[wasm_bindgen(catch, js_name = settle)]
@@ -105,6 +113,13 @@ pub(crate) fn snapshot(task: &JsValue) -> Result<(JsString, JsValue), Error> {
             .with_code(ClientCode::UnserializableTask)
     })?;
     Ok((text, value))
+}
+
+#[cfg(feature = "plan")]
+/// `text.toLowerCase()`: names compared without case with JavaScript's own Unicode tables, so that the
+/// wasm carries none (ASCII lowercase where the call fails).
+pub(crate) fn lower_case(text: &str) -> String {
+    to_lower_case_js(text).ok().and_then(|lower| lower.as_string()).unwrap_or_else(|| text.to_ascii_lowercase())
 }
 
 /// `JSON.stringify` of a value the client built itself.

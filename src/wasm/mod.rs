@@ -10,6 +10,8 @@ pub mod client;
 mod details;
 mod js;
 mod js_json;
+#[cfg(feature = "plan")]
+pub mod plan;
 mod transport;
 
 // Talc instead of the default dlmalloc: a few kilobytes less wasm, and faster. Single-threaded wasm

@@ -174,3 +174,38 @@ export async function chosenTheOtherWay(options: CreateTaskOptions, title: strin
   }
   return createTask({ planId, title }, options);
 }
+
+// openPlan (issue 15): names instead of ids.
+import { openPlan } from "graph-tasks";
+import type { Plan, PlanBucket, PlanLabelKey, PlanProblem, PlanTaskInput } from "graph-tasks";
+
+export async function byNames(token: string, signal: AbortSignal): Promise<string[]> {
+  const plan: Plan = await openPlan({ planId }, { accessToken: token, retry: { maxRetries: 2 }, signal });
+  const other = await openPlan({ groupId: "g", title: "Client onboarding" }, { getAccessToken: async () => token });
+  const group: string | null = other.groupId;
+  const buckets: PlanBucket[] = plan.buckets;
+  const key: PlanLabelKey = "category25";
+  const label: string | undefined = plan.labels[key];
+  const input: PlanTaskInput = {
+    title: "Update client list",
+    bucket: "In progress",
+    assignees: ["AlexW@contoso.com", user],
+    labels: ["Blocked", "category7"],
+    priority: 1,
+    details: { description: "from names", checklist: ["one"] },
+  };
+  const task: PlannerTask = await plan.createTask(input, { clientRequestId: "c", timeoutMs: 0, reconcile: true });
+  await plan.createTask({ title: "by id", bucketId: buckets[0]?.id ?? null, planId: plan.id });
+  const results = await plan.createTasks([input, { title: "t" }], { concurrency: 2, onResult: (r) => console.log(r.index) });
+  const resolved = await plan.resolve([input]);
+  if (resolved.ok) {
+    const first: PlannerTaskInput | undefined = resolved.tasks[0];
+    console.log(first?.planId);
+  } else {
+    const problems: PlanProblem[] = resolved.problems;
+    console.log(problems.map((p) => `${p.index} ${p.field}: ${p.message}`));
+  }
+  await plan.refresh();
+  plan.free();
+  return [task.id, group ?? "", label ?? "", String(results.length), other.title];
+}

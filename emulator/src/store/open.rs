@@ -138,6 +138,10 @@ pub(crate) fn open_file(path: &Path) -> Result<Connection, String> {
     conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| format!("cannot open the journal {}: {e}", path.display()))?;
     // FULL: each commit is on disk (fsync of the WAL) before the 201 it acknowledges.
     conn.pragma_update(None, "synchronous", "FULL").map_err(|e| format!("cannot open the journal {}: {e}", path.display()))?;
+    // Checkpoints (copying the log into the file, with an fsync of the file) every 10,000 pages
+    // (40 MB) rather than SQLite's 1,000: fewer stalls of the writer under load. A clean stop
+    // checkpoints everything.
+    conn.pragma_update(None, "wal_autocheckpoint", 10_000).map_err(|e| format!("cannot open the journal {}: {e}", path.display()))?;
     Ok(conn)
 }
 
