@@ -9,7 +9,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { spawn, execFileSync } from "node:child_process";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const TOKEN = "dev-token";
@@ -38,18 +38,6 @@ export function installPackage() {
     pkg: path.join(project, "node_modules", "graph-tasks"),
   };
   return installed;
-}
-
-/**
- * Why the tests that create tasks cannot run yet: they need the library's openPlan and
- * createTasks, which land on main separately (until then they are skipped, with this reason); false when ready.
- */
-export async function libraryMissing() {
-  const { pkg } = installPackage();
-  const lib = await import(pathToFileURL(path.join(pkg, "node.mjs")).href).catch(() => ({}));
-  const cjs = (await import("node:module")).createRequire(path.join(pkg, "package.json"))(path.join(pkg, "node.cjs"));
-  if (process.env.GRAPH_TASKS_CLI_FAKE) return false;
-  return typeof cjs.openPlan === "function" || typeof lib.openPlan === "function" ? false : "the package has no openPlan yet";
 }
 
 /** Starts an emulator with `flags`; `{ url, base, stop }` (base is the Graph URL, …/v1.0). */

@@ -5,9 +5,8 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { libraryMissing, installPackage, sharedEmulator, control, freshPlan, createdIn, planTasks, people, runCli, tempDir, bigCsv, readReportFile } from "./helpers.mjs";
+import { installPackage, sharedEmulator, control, freshPlan, createdIn, planTasks, people, runCli, tempDir, bigCsv, readReportFile } from "./helpers.mjs";
 
-const skip = await libraryMissing();
 let emulator;
 let dir;
 let who;
@@ -37,7 +36,7 @@ export async function checkReport(reportFile, titles, planId) {
   return tasks;
 }
 
-test("a 500-row CSV with quotes, line breaks, a BOM and names gives 500 tasks and a correct report", { skip }, async () => {
+test("a 500-row CSV with quotes, line breaks, a BOM and names gives 500 tasks and a correct report", async () => {
   const plan = await freshPlan(emulator, "CLI 500");
   const { text, titles } = bigCsv(500, { buckets: plan.buckets.map((b) => b.name), people: who });
   const file = path.join(dir, "tasks.csv");
@@ -63,7 +62,7 @@ test("a 500-row CSV with quotes, line breaks, a BOM and names gives 500 tasks an
   assert.equal(byTitle.get(titles[9]).percentComplete, 50);
 });
 
-test("--dry-run resolves every row, prints what would be created and creates nothing", { skip }, async () => {
+test("--dry-run resolves every row, prints what would be created and creates nothing", async () => {
   // A title of its own in the group: --plan TITLE must name one plan.
   const plan = await freshPlan(emulator, `CLI dry run ${process.pid}`);
   const { text } = bigCsv(40, { buckets: plan.buckets.map((b) => b.name), people: who, tag: "dry " });
@@ -89,7 +88,7 @@ test("--dry-run resolves every row, prints what would be created and creates not
   }
 });
 
-test("unknown buckets, people and labels: exit 2, every row named, nothing created; --skip-invalid creates the rest", { skip }, async () => {
+test("unknown buckets, people and labels: exit 2, every row named, nothing created; --skip-invalid creates the rest", async () => {
   const plan = await freshPlan(emulator, "CLI names");
   const good = who[0] || "";
   const csv =
@@ -126,7 +125,7 @@ test("unknown buckets, people and labels: exit 2, every row named, nothing creat
   assert.match(rows[1].errorMessage, /bucket/);
 });
 
-test("JSON input: an array of plan.createTask inputs", { skip }, async () => {
+test("JSON input: an array of plan.createTask inputs", async () => {
   const plan = await freshPlan(emulator, "CLI JSON");
   const file = path.join(dir, "tasks.json");
   fs.writeFileSync(
@@ -147,7 +146,7 @@ test("JSON input: an array of plan.createTask inputs", { skip }, async () => {
   assert.equal(tasks.find((t) => t.title === "From JSON 1").bucketId, plan.buckets.find((b) => b.name === "Done").id);
 });
 
-test("--token-command: a JWT from a command is used and never shown; the report's links carry its tenant", { skip }, async () => {
+test("--token-command: a JWT from a command is used and never shown; the report's links carry its tenant", async () => {
   const plan = await freshPlan(emulator, "CLI token command");
   const b64url = (o) => Buffer.from(JSON.stringify(o)).toString("base64url");
   const token = `${b64url({ alg: "none" })}.${b64url({ exp: Math.floor(Date.now() / 1000) + 3600, tid: "72f988bf-86f1-41af-91ab-2d7cd011db47" })}.c2ln`;
@@ -162,7 +161,7 @@ test("--token-command: a JWT from a command is used and never shown; the report'
   for (const row of rows) assert.match(row.webUrl, /\?tid=72f988bf-86f1-41af-91ab-2d7cd011db47$/);
 });
 
-test("rows that share a title and a bucket: a warning, and --resume refuses to guess between them", { skip }, async () => {
+test("rows that share a title and a bucket: a warning, and --resume refuses to guess between them", async () => {
   const plan = await freshPlan(emulator, "CLI same titles");
   const file = path.join(dir, "same.csv");
   const reportFile = path.join(dir, "same.report.csv");
@@ -180,7 +179,7 @@ test("rows that share a title and a bucket: a warning, and --resume refuses to g
   assert.equal((await planTasks(emulator, plan.id)).length, 3, "nothing created, nothing removed");
 });
 
-test("JSON items that break the library's rules: every one reported before anything is sent", { skip }, async () => {
+test("JSON items that break the library's rules: every one reported before anything is sent", async () => {
   const plan = await freshPlan(emulator, "CLI JSON rules");
   const file = path.join(dir, "rules.json");
   fs.writeFileSync(

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
-import { libraryMissing, installPackage, startEmulator, freshPlan, createdIn, people, runCli, tempDir, bigCsv, sleep, root, TOKEN } from "./helpers.mjs";
+import { installPackage, startEmulator, freshPlan, createdIn, people, runCli, tempDir, bigCsv, sleep, root, TOKEN } from "./helpers.mjs";
 
 const hasTmux = (() => {
   try {
@@ -16,7 +16,7 @@ const hasTmux = (() => {
     return false;
   }
 })();
-const skip = (await libraryMissing()) || (!hasTmux && "tmux is not installed");
+const skip = !hasTmux && "tmux is not installed";
 const socket = `graph-tasks-cli-test-${process.pid}`;
 const tmux = (...args) => execFileSync("tmux", ["-L", socket, ...args], { encoding: "utf8" });
 const quote = (s) => `'${String(s).replace(/'/g, `'\\''`)}'`;
@@ -90,7 +90,7 @@ test("in a terminal, the progress bar is drawn and moves (screen saved to target
   fs.writeFileSync(path.join(root, "target", "cli-progress.txt"), capture);
 });
 
-test("without a terminal, progress is a plain line on stderr", { skip: (await libraryMissing()) || false }, async () => {
+test("without a terminal, progress is a plain line on stderr", async () => {
   const emu = emulator || (await startEmulator(["--chaos-rate", "0.3", "--chaos-seed", "18"]));
   try {
     const plan = await freshPlan(emu, "CLI plain progress");
