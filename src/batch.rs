@@ -10,6 +10,7 @@ use std::borrow::Cow;
 
 use crate::json::{as_integer, JsonKind, JsonView};
 use crate::response::ResponseHeaders;
+use crate::text::push_json_string;
 
 /// Graph's limit on requests in one batch.
 pub const MAX_BATCH_REQUESTS: usize = 20;
@@ -27,29 +28,6 @@ pub struct SubRequest {
     pub headers: Vec<(&'static str, String)>,
     /// The body as JSON text.
     pub body: Option<String>,
-}
-
-/// Appends `text` as a JSON string literal.
-pub fn push_json_string(out: &mut String, text: &str) {
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                out.push_str("\\u00");
-                let hex = b"0123456789abcdef";
-                let n = c as u32 as usize;
-                out.push(hex.get(n >> 4).copied().unwrap_or(b'0') as char);
-                out.push(hex.get(n & 15).copied().unwrap_or(b'0') as char);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }
 
 /// The `$batch` body for `requests` (at most [`MAX_BATCH_REQUESTS`]; the caller splits).
@@ -180,14 +158,6 @@ mod tests {
                 { "id": "1", "method": "GET", "url": "/me", "headers": {} }
             ]})
         );
-    }
-
-    #[test]
-    fn json_strings_escape_controls() {
-        let mut out = String::new();
-        push_json_string(&mut out, "a\u{1}b\n\\");
-        assert_eq!(out, r#""a\u0001b\n\\""#);
-        assert_eq!(serde_json::from_str::<String>(&out).unwrap(), "a\u{1}b\n\\");
     }
 
     #[test]

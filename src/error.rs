@@ -222,17 +222,29 @@ impl Error {
         if secret.is_empty() {
             return;
         }
+        // A token this short also stands whole in ordinary text ("t" in "aren't"): replacing it would
+        // garble the service's words, so a text that holds it is withheld whole instead.
+        let too_short = secret.len() < MIN_REDACTABLE_TOKEN;
         let scrub = |text: &mut String| {
             if let Some(redacted) = crate::text::redact_token(text, secret, "[redacted]") {
-                *text = redacted;
+                *text = if too_short { String::from(WITHHELD) } else { redacted };
             }
         };
         scrub(&mut self.message);
-        for text in [&mut self.request_id, &mut self.client_request_id, &mut self.date, &mut self.body, &mut self.task]
-            .into_iter()
-            .flatten()
+        for text in
+            [&mut self.request_id, &mut self.client_request_id, &mut self.date, &mut self.body].into_iter().flatten()
         {
             scrub(text);
+        }
+        // `task` is JSON that the JS face parses: withheld as a whole rather than made invalid.
+        if let Some(task) = &mut self.task {
+            if let Some(redacted) = crate::text::redact_token(task, secret, "[redacted]") {
+                if too_short {
+                    self.task = None;
+                } else {
+                    *task = redacted;
+                }
+            }
         }
         for p in &mut self.problems {
             scrub(&mut p.field);
@@ -240,6 +252,12 @@ impl Error {
         }
     }
 }
+
+/// Tokens shorter than this are not replaced inside a text but withhold it (see [`Error::redact`]).
+pub const MIN_REDACTABLE_TOKEN: usize = 6;
+
+/// What stands in place of a text that held a token too short to redact.
+pub const WITHHELD: &str = "[withheld: this text contains the access token]";
 
 #[cfg(test)]
 mod tests {
@@ -288,6 +306,19 @@ mod tests {
             e.body.as_deref(),
             Some(r#"{"error":{"code":"TooManyRequests","message":"[redacted] [redacted]"}}"#)
         );
+    }
+
+    #[test]
+    fn a_token_too_short_to_redact_withholds_the_text_that_holds_it() {
+        let mut e = Error::new(ErrorKind::Http, "tasks that aren't completed");
+        e.body = Some(r#"{"error":{"message":"tasks that aren't completed"}}"#.into());
+        e.code = Some("t".into());
+        e.request_id = Some("rid".into());
+        e.redact("t");
+        assert_eq!(e.message, WITHHELD);
+        assert_eq!(e.body.as_deref(), Some(WITHHELD));
+        assert_eq!(e.code.as_deref(), Some("t"), "codes are never changed");
+        assert_eq!(e.request_id.as_deref(), Some("rid"), "a text without the token is kept");
     }
 
     #[test]

@@ -129,9 +129,40 @@ fn kmp_failure(pat: &[u8]) -> Vec<usize> {
     failure
 }
 
+/// Appends `text` as a JSON string literal (for bodies written as text: the `$batch` envelope, the
+/// details PATCH), escaping what JSON requires and nothing else.
+pub fn push_json_string(out: &mut String, text: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if u32::from(c) < 0x20 => {
+                let b = u32::from(c) as usize;
+                out.push_str("\\u00");
+                out.push(char::from(HEX.get(b >> 4).copied().unwrap_or(b'0')));
+                out.push(char::from(HEX.get(b & 15).copied().unwrap_or(b'0')));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[test]
+    fn json_strings_escape_controls() {
+        let mut out = String::new();
+        push_json_string(&mut out, "a\u{1}b\n\\");
+        assert_eq!(out, r#""a\u0001b\n\\""#);
+        assert_eq!(serde_json::from_str::<String>(&out).unwrap(), "a\u{1}b\n\\");
+    }
 
     #[test]
     fn redacts_whole_tokens_in_raw_and_json_escaped_forms() {

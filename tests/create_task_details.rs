@@ -7,17 +7,13 @@
 
 use gloo_net::http::Request;
 use graph_tasks::create_task_js;
-use js_sys::{Reflect, JSON};
+use js_sys::JSON;
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
-fn emulator() -> &'static str {
-    match option_env!("GRAPH_EMULATOR_URL") {
-        Some(url) => url.trim_end_matches('/'),
-        None => panic!("GRAPH_EMULATOR_URL was not set at compile time: run the suite through scripts/test"),
-    }
-}
+mod support;
+use support::{control, emulator, fault, get, received, tasks_in_plan, to_json, unique};
 
 async fn call(method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
     let url = format!("{}{}", emulator(), path);
@@ -35,45 +31,17 @@ async fn call(method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
     (response.status(), serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
-async fn control(method: &str, path: &str, body: Option<Value>) -> Value {
-    let (status, value) = call(method, path, body).await;
-    assert!((200..300).contains(&status), "{method} {path} answered {status}: {value}");
-    value
-}
-
 async fn new_plan(title: &str) -> String {
     let plan = control("POST", "/_emulator/plans", Some(json!({ "title": title }))).await;
     plan["id"].as_str().unwrap().to_owned()
 }
 
 /// What the emulator received under this `client-request-id`, as `(method, path)` and the records.
-async fn received(client_request_id: &str) -> Vec<Value> {
-    let v = control("GET", &format!("/_emulator/requests?clientRequestId={client_request_id}"), None).await;
-    v.as_array().cloned().unwrap_or_default()
-}
-
 fn methods_and_paths(records: &[Value]) -> Vec<(String, String)> {
     records
         .iter()
         .map(|r| (r["method"].as_str().unwrap_or("").to_owned(), r["path"].as_str().unwrap_or("").to_owned()))
         .collect()
-}
-
-async fn tasks_in_plan(plan: &str) -> u64 {
-    let stats = control("GET", "/_emulator/stats", None).await;
-    stats["tasksCreatedPerPlan"][plan].as_u64().unwrap_or(0)
-}
-
-async fn fault(entries: Value) {
-    control("POST", "/_emulator/faults", Some(entries)).await;
-}
-
-fn unique(prefix: &str) -> String {
-    let mut bytes = [0u8; 6];
-    for b in &mut bytes {
-        *b = (js_sys::Math::random() * 256.0) as u8;
-    }
-    format!("{prefix}-{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>())
 }
 
 fn options(client_request_id: &str, extra: Value) -> JsValue {
@@ -86,14 +54,6 @@ fn options(client_request_id: &str, extra: Value) -> JsValue {
         }
     }
     JSON::parse(&o.to_string()).unwrap()
-}
-
-fn to_json(value: &JsValue) -> Value {
-    serde_json::from_str(&JSON::stringify(value).unwrap().as_string().unwrap()).unwrap()
-}
-
-fn get(value: &JsValue, key: &str) -> JsValue {
-    Reflect::get(value, &JsValue::from_str(key)).unwrap()
 }
 
 async fn create(task: Value, options: JsValue) -> Result<Value, JsValue> {

@@ -130,15 +130,7 @@ pub(crate) async fn list_tasks(
     headers: HeaderMap,
     uri: Uri,
 ) -> Result<Response, GraphError> {
-    let plan_id = path_id(&uri, 1)?;
-    refuse_read(&app, &headers, &plan_id, "plan")?;
-    let tasks = app
-        .store
-        .plan_tasks(&plan_id)
-        .map_err(GraphError::internal)?
-        .ok_or_else(|| GraphError::item_not_found(format!("The plan {plan_id} was not found.")))?;
-    let context = format!("{}/{}/$metadata#planner/plans('{plan_id}')/tasks", ctx.base, version.as_str());
-    paging::page(&ctx, &uri, &context, &tasks, app.cfg.page_size)
+    tasks_of(&app, version, &ctx, &headers, &uri, "plan", "plans", |store, id| store.plan_tasks(id))
 }
 
 /// `GET /{version}/planner/buckets/{id}/tasks`, in creation order.
@@ -149,15 +141,26 @@ pub(crate) async fn bucket_tasks(
     headers: HeaderMap,
     uri: Uri,
 ) -> Result<Response, GraphError> {
-    let bucket_id = path_id(&uri, 1)?;
-    refuse_read(&app, &headers, &bucket_id, "bucket")?;
-    let tasks = app
-        .store
-        .bucket_tasks(&bucket_id)
-        .map_err(GraphError::internal)?
-        .ok_or_else(|| GraphError::item_not_found(format!("The bucket {bucket_id} was not found.")))?;
-    let context = format!("{}/{}/$metadata#planner/buckets('{bucket_id}')/tasks", ctx.base, version.as_str());
-    paging::page(&ctx, &uri, &context, &tasks, app.cfg.page_size)
+    tasks_of(&app, version, &ctx, &headers, &uri, "bucket", "buckets", |store, id| store.bucket_tasks(id))
+}
+
+/// The tasks of one container (a plan or a bucket), a page at a time.
+#[allow(clippy::too_many_arguments)]
+fn tasks_of(
+    app: &App,
+    version: Version,
+    ctx: &Ctx,
+    headers: &HeaderMap,
+    uri: &Uri,
+    kind: &str,
+    collection: &str,
+    load: impl FnOnce(&crate::store::Store, &str) -> Result<Option<Vec<String>>, String>,
+) -> Result<Response, GraphError> {
+    let id = path_id(uri, 1)?;
+    refuse_read(app, headers, &id, kind)?;
+    let tasks = load(&app.store, &id).map_err(GraphError::internal)?.ok_or_else(|| GraphError::item_not_found(format!("The {kind} {id} was not found.")))?;
+    let context = format!("{}/{}/$metadata#planner/{collection}('{id}')/tasks", ctx.base, version.as_str());
+    paging::page(ctx, uri, &context, &tasks, app.cfg.page_size)
 }
 
 /// `GET /{version}/groups/{id}/planner/plans`.

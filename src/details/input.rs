@@ -10,6 +10,7 @@ use crate::json::{JsonKind, JsonView};
 use crate::request::uuid_v4;
 use crate::schema::{Resource, PREVIEW_TYPES};
 use crate::text::push_decimal;
+use crate::text::push_json_string;
 use crate::validate::{check_order_hint, validate_create, AssignmentFix, Mode};
 
 /// The details of a new task, checked, in the order the caller gave them.
@@ -481,28 +482,6 @@ impl<'a> JsonObject<'a> {
     fn close(self) {
         self.out.push('}');
     }
-}
-
-fn push_json_string(out: &mut String, text: &str) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if u32::from(c) < 0x20 => {
-                let b = u32::from(c) as usize;
-                out.push_str("\\u00");
-                out.push(char::from(HEX[b >> 4]));
-                out.push(char::from(HEX[b & 15]));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }
 
 #[cfg(test)]
