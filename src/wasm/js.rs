@@ -140,6 +140,12 @@ pub(crate) fn get(target: &JsValue, key: &str) -> Option<JsValue> {
     Reflect::get(target, &JsValue::from_str(key)).ok().filter(|v| !v.is_undefined())
 }
 
+/// `target[key]` for a key that is already a JS value (one of `Object.keys(target)`), `None` when
+/// undefined or when reading it throws.
+pub(crate) fn get_by_key(target: &JsValue, key: &JsValue) -> Option<JsValue> {
+    Reflect::get(target, key).ok().filter(|v| !v.is_undefined())
+}
+
 /// Like [`get`], but a throwing read is an error the caller names.
 pub(crate) fn try_get(target: &JsValue, key: &str) -> Result<Option<JsValue>, JsValue> {
     if !target.is_object() && !target.is_function() {

@@ -53,8 +53,9 @@ impl JsonView for JsValue {
             .into_iter()
             .filter_map(|key| {
                 let name = key.as_string()?;
-                // JSON.stringify leaves out undefined members, and so does the view.
-                let value = js::get(self, &name)?;
+                // JSON.stringify leaves out undefined members, and so does the view. The key is read
+                // with the JS string Object.keys gave, not one made again from `name`.
+                let value = js::get_by_key(self, &key)?;
                 Some((name, value))
             })
             .collect()
