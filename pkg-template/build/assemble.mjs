@@ -134,7 +134,7 @@ for (const [build, name] of [["lean", "graph_tasks"], ["full", "graph_tasks_full
 }
 
 // 3. Entries, types, README and licences from the template; index.d.cts is index.d.ts for `require`.
-for (const name of ["index.js", "web.js", "node.mjs", "node-web.mjs", "index.d.ts", "web.d.ts", "README.md", "LICENSE-MIT", "LICENSE-APACHE"]) {
+for (const name of ["index.js", "web.js", "rows.js", "node.mjs", "node-web.mjs", "index.d.ts", "web.d.ts", "README.md", "LICENSE-MIT", "LICENSE-APACHE"]) {
   fs.copyFileSync(path.join(template, name), path.join(pkg, name));
 }
 fs.copyFileSync(path.join(template, "index.d.ts"), path.join(pkg, "index.d.cts"));

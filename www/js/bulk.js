@@ -2,7 +2,7 @@
 // problems before anything is sent, then plan.createTasks with a progress bar (throttling waits shown),
 // Cancel (an AbortSignal) and each row's result. Also the local emulator's run-time behaviour
 // (POST /_emulator/config), so that a visitor can watch the client cope with throttling and faults.
-import { $, el, clear, errorText, httpUrl } from "./dom.js";
+import { $, el, clear, errorText } from "./dom.js";
 import { state } from "./state.js";
 import { parseCsv } from "./csv.js";
 import {
@@ -12,9 +12,9 @@ import {
 import { callOptions, mayOpenPlan } from "./form.js";
 import { refreshHistory, listPlanTasks } from "./history.js";
 
-/** The CSV columns, as `graph-tasks import` reads them. */
-export const COLUMNS = ["title", "bucket", "assignees", "labels", "start", "due", "priority", "percentComplete", "description", "checklist", "references"];
-const PRIORITY_NAMES = { urgent: 1, important: 3, medium: 5, low: 9 };
+// The columns and the reading of a row are the package's own, shared with `graph-tasks import`.
+import { COLUMNS, taskFromCells as rowToTask } from "/pkg/rows.js";
+export { COLUMNS };
 const MAX_ROWS = 5000;
 
 const EMULATOR_MODES = {
@@ -37,82 +37,11 @@ const bulk = {
 
 // ───────── reading the CSV ─────────
 
-const split = (value) => value.split(";").map((s) => s.trim()).filter((s) => s !== "");
-
-/** `2026-12-01` (midnight UTC) or an ISO 8601 date-time with an offset → ISO string; null otherwise. */
-function parseDate(value) {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
-    const iso = `${value}T00:00:00Z`;
-    const d = new Date(iso);
-    return Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== value ? null : iso;
-  }
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i.test(value)) return null;
-  return Number.isNaN(Date.parse(value)) ? null : value;
-}
-
-/** One row's cells (column → text) as a plan.createTask input; `problem(field, message)` for each problem. */
+/** One row's cells as a plan.createTask input, with the page's own early check of the checklist's size. */
 export function taskFromCells(cells, problem) {
-  const input = {};
-  const title = (cells.title ?? "").trim();
-  if (title === "") problem("title", "the title is empty");
-  else if (title.length > 255) problem("title", `the title has ${title.length} characters; Planner allows 255`);
-  input.title = title;
-  const text = (name) => {
-    const v = cells[name];
-    return v === undefined || v.trim() === "" ? undefined : v.trim();
-  };
-  const bucket = text("bucket");
-  if (bucket !== undefined) input.bucket = bucket;
-  const assignees = text("assignees");
-  if (assignees !== undefined) input.assignees = split(assignees);
-  const labels = text("labels");
-  if (labels !== undefined) input.labels = split(labels);
-  for (const [column, property] of [["start", "startDateTime"], ["due", "dueDateTime"]]) {
-    const v = text(column);
-    if (v === undefined) continue;
-    const iso = parseDate(v);
-    if (iso === null) problem(column, `"${v}" is not a date: write 2026-12-01 or 2026-12-01T09:00:00Z`);
-    else input[property] = iso;
-  }
-  if (input.startDateTime && input.dueDateTime && Date.parse(input.startDateTime) > Date.parse(input.dueDateTime)) problem("start", "the start is after the due date");
-  const priority = text("priority");
-  if (priority !== undefined) {
-    const named = PRIORITY_NAMES[priority.toLowerCase()];
-    if (named !== undefined) input.priority = named;
-    else if (/^\d+$/.test(priority) && Number(priority) <= 10) input.priority = Number(priority);
-    else problem("priority", `"${priority}" is not a priority: write 0 to 10, or Urgent, Important, Medium or Low`);
-  }
-  const percent = text("percentComplete");
-  if (percent !== undefined) {
-    const m = /^(\d+)\s*%?$/.exec(percent);
-    if (m && Number(m[1]) <= 100) input.percentComplete = Number(m[1]);
-    else problem("percentComplete", `"${percent}" is not a whole number from 0 to 100`);
-  }
-  const details = {};
-  if (cells.description !== undefined && cells.description.trim() !== "") details.description = cells.description;
-  const list = text("checklist");
-  if (list !== undefined) {
-    details.checklist = split(list).map((item) => {
-      const m = /^\[([ xX])\]\s*(.*)$/.exec(item);
-      return m ? { title: m[2], isChecked: m[1] !== " " } : item;
-    });
-    if (details.checklist.length > 20) problem("checklist", `${details.checklist.length} items; a task holds at most 20`);
-  }
-  const refs = text("references");
-  if (refs !== undefined) {
-    details.references = [];
-    for (const entry of split(refs)) {
-      const bar = entry.indexOf("|");
-      const url = (bar < 0 ? entry : entry.slice(0, bar)).trim();
-      const alias = bar < 0 ? "" : entry.slice(bar + 1).trim();
-      if (httpUrl(url) === null) {
-        problem("references", `"${url}" is not an http or https URL`);
-        continue;
-      }
-      details.references.push(alias ? { url, alias } : { url });
-    }
-  }
-  if (Object.keys(details).length > 0) input.details = details;
+  const input = rowToTask(cells, problem);
+  const checklist = input.details?.checklist;
+  if (checklist && checklist.length > 20) problem("checklist", `${checklist.length} items; a task holds at most 20`);
   return input;
 }
 
