@@ -7,6 +7,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use graph_tasks::datetime::{parse_date, parse_datetime_offset, parse_http_date};
+use graph_tasks::details::validate_create_request;
+use graph_tasks::json::{JsonKind, JsonTree, JsonView};
 use graph_tasks::response::{check_created_task, read_create_response, ResponseHeaders};
 use graph_tasks::retry::parse_retry_after;
 use graph_tasks::schema::Resource;
@@ -88,8 +90,56 @@ fn read(status: u16, body: &str, retry_after: Option<String>) -> Result<(), grap
         .map_err(|e| e.with_body(body))
 }
 
+fn number(text: &str) -> f64 {
+    text.parse().unwrap_or(f64::NAN)
+}
+
+/// A value read through JsonView only, as serde_json would hold it (numbers as f64).
+fn through_view<V: JsonView>(v: &V) -> Value {
+    match v.kind() {
+        JsonKind::Null | JsonKind::Other => Value::Null,
+        JsonKind::Bool => Value::Bool(v.as_bool().unwrap()),
+        JsonKind::Number => serde_json::Number::from_f64(v.as_f64().unwrap()).map_or(Value::Null, Value::Number),
+        JsonKind::String => Value::String(v.as_str().unwrap().into_owned()),
+        JsonKind::Array => Value::Array(v.items().iter().map(through_view).collect()),
+        JsonKind::Object => Value::Object(v.entries().iter().map(|(k, v)| (k.clone(), through_view(v))).collect()),
+    }
+}
+
 proptest! {
     #![proptest_config(config())]
+
+    /// The wasm's JSON tree (crate::json::JsonTree) reads what serde_json reads, and the checks that
+    /// run on it in the wasm give what they give on serde_json's values natively.
+    #[test]
+    fn the_json_tree_reads_as_serde_json(value in json_value(), pretty in any::<bool>(), status in prop::sample::select(vec![201u16, 400, 429])) {
+        let text = if pretty { serde_json::to_string_pretty(&value).unwrap() } else { value.to_string() };
+        let tree = JsonTree::parse(&text, number).expect("serde_json's own output is JSON");
+        prop_assert_eq!(through_view(&tree.root()), through_view(&&value));
+        let mut written = String::new();
+        tree.root().write(&mut written);
+        // (Read back by the tree, not by serde_json, whose default float parsing is off by an ulp at times.)
+        let reread = JsonTree::parse(&written, number).expect("what the tree writes is JSON");
+        prop_assert_eq!(through_view(&reread.root()), through_view(&&value));
+        let headers = ResponseHeaders::default;
+        let on_tree = read_create_response(status, headers, Some(&tree.root()), Resource::PlannerTask, "c", 0);
+        let on_serde = read_create_response(status, headers, Some(&&value), Resource::PlannerTask, "c", 0);
+        prop_assert_eq!(format!("{on_tree:?}"), format!("{on_serde:?}"));
+        let validated_tree = validate_create_request(&tree.root(), Resource::PlannerTask);
+        let validated_serde = validate_create_request(&&value, Resource::PlannerTask);
+        prop_assert_eq!(validated_tree, validated_serde);
+    }
+
+    #[test]
+    fn the_json_tree_accepts_what_serde_json_accepts(body in prop::collection::vec(prop::sample::select(b"{}[]\",:0123456789.eE+-tfnrulase \\u00aAdD8".to_vec()), 0..60)) {
+        let text = String::from_utf8(body).unwrap();
+        let serde = serde_json::from_str::<Value>(&text);
+        let tree = JsonTree::parse(&text, number);
+        prop_assert_eq!(tree.is_some(), serde.is_ok(), "{:?}", text);
+        if let (Some(tree), Ok(value)) = (tree, serde) {
+            prop_assert_eq!(through_view(&tree.root()), through_view(&&value));
+        }
+    }
 
     #[test]
     fn arbitrary_bytes_as_a_response(status in 0u16..1000, body in prop::collection::vec(any::<u8>(), 0..400), retry_after in proptest::option::of(".{0,40}")) {

@@ -6,9 +6,9 @@ use super::{
     REFERENCE_TYPES,
 };
 use crate::error::Problem;
-use crate::json::{JsonKind, JsonView};
+use crate::json::{JsonKind, JsonNode, JsonView};
 use crate::request::uuid_v4;
-use crate::schema::{Resource, PREVIEW_TYPES};
+use crate::schema::{Resource, ASSIGNMENT_ODATA_TYPE, FIRST_ORDER_HINT, PREVIEW_TYPES};
 use crate::text::push_decimal;
 use crate::text::push_json_string;
 use crate::validate::{check_order_hint, validate_create, AssignmentFix, Mode};
@@ -129,6 +129,40 @@ pub struct ValidatedCreate {
     pub fixes: Vec<AssignmentFix>,
     /// The details to PATCH after the create, when the task carries any.
     pub details: Option<DetailsInput>,
+}
+
+impl ValidatedCreate {
+    /// The create's JSON body: the snapshot's own `text` when the client changes nothing, else the
+    /// snapshot (`task`, parsed from `text`) written again without `details` (set by a PATCH once the
+    /// task exists) and with the assignment fields the docs require that the caller left out, each
+    /// appended after the assignment's own members. Everything else is written as it was read.
+    pub fn body(&self, task: &JsonNode<'_>, text: &str) -> String {
+        if self.fixes.is_empty() && self.details.is_none() {
+            return text.to_owned();
+        }
+        let mut out = String::with_capacity(text.len() + 64 * self.fixes.len());
+        let drop_details = self.details.is_some();
+        task.write_members(
+            &mut out,
+            &mut |path, key| drop_details && path.is_empty() && key == "details",
+            &mut |path, out| {
+                let [assignments, user_id] = path else { return };
+                if assignments != "assignments" {
+                    return;
+                }
+                let Some(fix) = self.fixes.iter().find(|fix| fix.user_id == *user_id) else { return };
+                if fix.add_odata_type {
+                    out.push_str(",\"@odata.type\":");
+                    push_json_string(out, ASSIGNMENT_ODATA_TYPE);
+                }
+                if fix.add_order_hint {
+                    out.push_str(",\"orderHint\":");
+                    push_json_string(out, FIRST_ORDER_HINT);
+                }
+            },
+        );
+        out
+    }
 }
 
 /// Checks a task for a create by the client, `details` included, and reports every problem at once.
@@ -487,7 +521,31 @@ impl<'a> JsonObject<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::json::JsonTree;
     use serde_json::{json, Value};
+
+    fn body_of(text: &str) -> Result<String, Vec<Problem>> {
+        let tree = JsonTree::parse(text, |n| n.parse().unwrap()).unwrap();
+        let validated = validate_create_request(&tree.root(), Resource::PlannerTask)?;
+        Ok(validated.body(&tree.root(), text))
+    }
+
+    #[test]
+    fn the_body_is_the_snapshot_unless_the_client_adds_or_leaves_out_members() {
+        let plain = r##"{"planId":"p","title":"t\u00e9","assignments":{"u1":{"@odata.type":"#microsoft.graph.plannerAssignment","orderHint":"x!"}}}"##;
+        assert_eq!(body_of(plain).unwrap(), plain);
+        let fixed = body_of(
+            r##"{"planId":"p","title":"t","assignments":{"u1":{},"u2":{"orderHint":"a!"}},"details":{"description":"d"},"x":[1]}"##,
+        );
+        assert_eq!(
+            fixed.unwrap(),
+            r##"{"planId":"p","title":"t","assignments":{"u1":{"@odata.type":"#microsoft.graph.plannerAssignment","orderHint":" !"},"u2":{"orderHint":"a!","@odata.type":"#microsoft.graph.plannerAssignment"}},"x":[1]}"##
+        );
+        // A user id that needs escaping in JSON is matched by its value.
+        let escaped = body_of(r##"{"planId":"p","title":"t","assignments":{"a\"b":{}}}"##).unwrap();
+        let sent: Value = serde_json::from_str(&escaped).unwrap();
+        assert_eq!(sent["assignments"]["a\"b"]["orderHint"], " !");
+    }
 
     fn check(details: Value) -> Result<DetailsInput, Vec<Problem>> {
         let mut problems = Vec::new();

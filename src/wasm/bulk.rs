@@ -10,7 +10,7 @@ use js_sys::{Array, Function, JsString, Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 
-use super::client::{body_text, exchange, new_request_id, Answer, CreateTaskOptions, Exchange, Sent};
+use super::client::{exchange, new_request_id, Answer, CreateTaskOptions, Exchange, Sent};
 use super::details::set_details;
 use super::js;
 use super::transport::{self, AbortListener, Attempt, Timer};
@@ -18,7 +18,7 @@ use crate::batch::{batch_body, read_batch_response, SubRequest, MAX_BATCH_REQUES
 use crate::bulk::{classify, Bulk, Listed, Throttle, Verdict};
 use crate::contract::ClientCode;
 use crate::datetime::{parse_datetime_offset, parse_http_date};
-use crate::details::{validate_create_request, DetailsInput, ValidatedCreate};
+use crate::details::{validate_create_request, DetailsInput};
 use crate::error::{Error, ErrorKind};
 use crate::json::JsonView;
 use crate::request::{
@@ -187,13 +187,16 @@ pub(crate) async fn create_tasks(
 
 /// Validates one input and builds its create.
 fn prepare(task: &JsValue, request_options: &RequestOptions) -> Result<(Input, String, Option<String>), Error> {
-    let (text, snapshot) = js::snapshot(task)?;
-    let ValidatedCreate { fixes, details } =
-        validate_create_request(&snapshot, Resource::PlannerTask).map_err(Error::validation)?;
-    let title = js::get(&snapshot, "title").and_then(|t| t.as_string()).unwrap_or_default();
-    let bucket = js::get(&snapshot, "bucketId").and_then(|b| b.as_string());
-    let plan_id = js::get(&snapshot, "planId").and_then(|p| p.as_string()).unwrap_or_default();
-    let body = body_text(text, &snapshot, &fixes, details.is_some())?;
+    let text = js::snapshot_text(task)?;
+    let tree = js::snapshot_tree(&text)?;
+    let snapshot = tree.root();
+    let validated = validate_create_request(&snapshot, Resource::PlannerTask).map_err(Error::validation)?;
+    let member = |name: &str| snapshot.get(name).and_then(|v| v.as_str().map(|s| s.into_owned()));
+    let title = member("title").unwrap_or_default();
+    let bucket = member("bucketId");
+    let plan_id = member("planId").unwrap_or_default();
+    let body = validated.body(&snapshot, &text);
+    let details = validated.details;
     let create = build_create_request(&Endpoint::Planner, request_options, new_request_id)?;
     Ok((Input { create, body, details: details.filter(|d| !d.is_empty()), plan_id }, title, bucket))
 }

@@ -17,15 +17,14 @@ use super::transport::{self, Attempt};
 use crate::contract::ClientCode;
 use crate::details::{
     decide_follow_up, read_follow_up_response, validate_create_request, FollowUp, FollowUpDecision, FollowUpOutcome,
-    ValidatedCreate,
 };
-use crate::error::{Error, ErrorKind};
+use crate::error::Error;
+use crate::json::JsonTree;
 use crate::model::{LegacyTask, PlannerTask};
 use crate::request::{authorization_value, build_create_request, check_token, uuid_v4, Endpoint, RequestOptions};
 use crate::response::{read_create_response, read_plain_response};
 use crate::retry::{decide, Decision, RetryPolicy};
-use crate::schema::{Resource, ASSIGNMENT_ODATA_TYPE, FIRST_ORDER_HINT};
-use crate::validate::AssignmentFix;
+use crate::schema::Resource;
 
 /// A future that yields an access token.
 pub type TokenFuture = Pin<Box<dyn Future<Output = Result<String, Error>>>>;
@@ -154,10 +153,12 @@ pub(crate) async fn create(task: &JsValue, options: &CreateTaskOptions) -> Resul
     };
     let request = build_create_request(&options.endpoint, &request_options, new_request_id)?;
     // The task is read once; that snapshot is validated, and that same snapshot is sent.
-    let (text, snapshot) = js::snapshot(task)?;
-    let ValidatedCreate { fixes, details } = validate_create_request(&snapshot, resource).map_err(Error::validation)?;
+    let text = js::snapshot_text(task)?;
+    let tree = js::snapshot_tree(&text)?;
+    let validated = validate_create_request(&tree.root(), resource).map_err(Error::validation)?;
     // `details` is not part of the create: it is set by a PATCH once the task exists.
-    let body = body_text(text, &snapshot, &fixes, details.is_some())?;
+    let body = validated.body(&tree.root(), &text);
+    let details = validated.details;
     let sent = Sent { method: "POST", url: &request.url, headers: &request.headers, body: Some(&body) };
     let created = exchange(&Exchange::Create(resource), &sent, &request.client_request_id, options)
         .await
@@ -242,7 +243,11 @@ pub(crate) async fn exchange(
         };
         let outcome = match transport::send(&attempt).await {
             Ok(received) => {
-                let parsed = js::json_parse(&received.body);
+                // The answer is checked on a tree read in wasm (see crate::json::JsonTree), and only
+                // an answer that passed is parsed by JSON.parse into the object handed back.
+                let text = String::from(&received.body);
+                let tree = JsonTree::parse(&text, js::number);
+                let parsed = tree.as_ref().map(JsonTree::root);
                 let now = js::now_ms() as i64;
                 let read = match exchange {
                     Exchange::Create(resource) => read_create_response(
@@ -275,8 +280,11 @@ pub(crate) async fn exchange(
                     .map(Some),
                 };
                 match read {
-                    Ok(outcome) => Ok(Answer { outcome, value: parsed.unwrap_or(JsValue::NULL), text: received.body }),
-                    Err(e) => Err(e.with_body(String::from(&received.body))),
+                    Ok(outcome) => {
+                        let value = js::json_parse(&received.body).unwrap_or(JsValue::NULL);
+                        Ok(Answer { outcome, value, text: received.body })
+                    }
+                    Err(e) => Err(e.with_body(text)),
                 }
             }
             Err(error) => Err(error),
@@ -314,36 +322,6 @@ pub(crate) async fn exchange(
             FollowUpDecision::GiveUp => return Err(error.into()),
         }
     }
-}
-
-/// The JSON body: the snapshot's own text, or (when the docs require assignment fields the caller
-/// left out, or `details` must be left out) the snapshot changed accordingly. The snapshot is the
-/// client's own plain copy, so the caller's object is never modified.
-pub(crate) fn body_text(
-    text: JsString,
-    snapshot: &JsValue,
-    fixes: &[AssignmentFix],
-    drop_details: bool,
-) -> Result<String, Error> {
-    if fixes.is_empty() && !drop_details {
-        return Ok(String::from(&text));
-    }
-    if drop_details {
-        js::remove(snapshot, "details");
-    }
-    let assignments = js::get(snapshot, "assignments").unwrap_or(JsValue::UNDEFINED);
-    for fix in fixes {
-        let Some(assignment) = js::get(&assignments, &fix.user_id) else { continue };
-        if fix.add_odata_type {
-            js::set(&assignment, "@odata.type", &JsValue::from_str(ASSIGNMENT_ODATA_TYPE));
-        }
-        if fix.add_order_hint {
-            js::set(&assignment, "orderHint", &JsValue::from_str(FIRST_ORDER_HINT));
-        }
-    }
-    js::stringify(snapshot).map(|text| String::from(&text)).ok_or_else(|| {
-        Error::new(ErrorKind::Validation, "The task cannot be serialized as JSON").with_code(ClientCode::InvalidTask)
-    })
 }
 
 /// A random UUID: `crypto.randomUUID()` where there is one (Node, secure browser contexts; it is much

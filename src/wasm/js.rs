@@ -13,7 +13,8 @@ use wasm_bindgen::JsCast;
 use web_sys::{AbortController, AbortSignal};
 
 use crate::contract::ClientCode;
-use crate::error::{Error, ErrorKind, Problem};
+use crate::error::{Error, Problem};
+use crate::json::{JsonTree, MAX_DEPTH};
 
 #[wasm_bindgen]
 extern "C" {
@@ -21,6 +22,8 @@ extern "C" {
     fn json_stringify(value: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
     fn json_parse_js(text: &JsString) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = Number)]
+    fn number_js(text: &str) -> Result<f64, JsValue>;
     #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
     fn object_keys(object: &JsValue) -> Result<Array, JsValue>;
     #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
@@ -89,10 +92,10 @@ pub(crate) fn error_message(thrown: &JsValue) -> Option<String> {
 }
 
 /// The caller's task read once, as `JSON.stringify` reads it: its own enumerable data, `toJSON`
-/// applied, each getter called once. Returns the JSON text and its parse (a plain object the rest of
-/// the client reads without any risk of a getter, a Proxy trap or an inherited property), so that
+/// applied, each getter called once. Returns the JSON text, which the client then reads as a
+/// [`crate::json::JsonTree`] (no getter, Proxy trap or inherited property can run again), so that
 /// what is validated is exactly what is sent.
-pub(crate) fn snapshot(task: &JsValue) -> Result<(JsString, JsValue), Error> {
+pub(crate) fn snapshot_text(task: &JsValue) -> Result<String, Error> {
     let text = match json_stringify(task) {
         Ok(text) => text,
         Err(thrown) => {
@@ -104,15 +107,38 @@ pub(crate) fn snapshot(task: &JsValue) -> Result<(JsString, JsValue), Error> {
             return Err(Error::validation(vec![Problem::new("", m)]).with_code(ClientCode::UnserializableTask));
         }
     };
-    let Ok(text) = text.dyn_into::<JsString>() else {
+    match text.as_string() {
+        Some(text) => Ok(text),
         // JSON.stringify gives undefined for undefined, functions and symbols.
-        return Err(Error::validation(vec![Problem::new("", "must be an object")]));
-    };
-    let value = json_parse(&text).ok_or_else(|| {
-        Error::new(ErrorKind::Validation, "the task's JSON cannot be parsed back")
+        None => Err(Error::validation(vec![Problem::new("", "must be an object")])),
+    }
+}
+
+/// The snapshot's text read as a tree; the error for a task nested deeper than the tree reads.
+pub(crate) fn snapshot_tree(text: &str) -> Result<JsonTree<'_>, Error> {
+    JsonTree::parse(text, number).ok_or_else(|| {
+        let mut m = String::from("is nested more than ");
+        crate::text::push_decimal(&mut m, MAX_DEPTH as u64);
+        m.push_str(" levels deep");
+        Error::validation(vec![Problem::new("", m)]).with_code(ClientCode::UnserializableTask)
+    })
+}
+
+#[cfg(feature = "plan")]
+/// The caller's input read once, as [`snapshot_text`] reads a task, and parsed back into a plain
+/// object that the rest of the client reads.
+pub(crate) fn snapshot(input: &JsValue) -> Result<JsValue, Error> {
+    let text = snapshot_text(input)?;
+    json_parse(&JsString::from(text)).ok_or_else(|| {
+        Error::new(crate::error::ErrorKind::Validation, "the input's JSON cannot be parsed back")
             .with_code(ClientCode::UnserializableTask)
-    })?;
-    Ok((text, value))
+    })
+}
+
+/// A JSON number's text read as JavaScript reads it (`JSON.parse` gives the same number), for the
+/// [`JsonTree`]s the client reads, so that the wasm carries no float parser of its own.
+pub(crate) fn number(text: &str) -> f64 {
+    number_js(text).unwrap_or(f64::NAN)
 }
 
 #[cfg(feature = "plan")]
@@ -122,6 +148,7 @@ pub(crate) fn lower_case(text: &str) -> String {
     to_lower_case_js(text).ok().and_then(|lower| lower.as_string()).unwrap_or_else(|| text.to_ascii_lowercase())
 }
 
+#[cfg(feature = "bulk")]
 /// `JSON.stringify` of a value the client built itself.
 pub(crate) fn stringify(value: &JsValue) -> Option<JsString> {
     json_stringify(value).ok()?.dyn_into::<JsString>().ok()
@@ -154,6 +181,7 @@ pub(crate) fn try_get(target: &JsValue, key: &str) -> Result<Option<JsValue>, Js
     Reflect::get(target, &JsValue::from_str(key)).map(|v| (!v.is_undefined()).then_some(v))
 }
 
+#[cfg(feature = "plan")]
 /// `delete target[key]` on an object of the client's own (a failure leaves it in place).
 pub(crate) fn remove(target: &JsValue, key: &str) {
     if target.is_object() {

@@ -417,7 +417,7 @@ async fn look_up_batch(
 /// The caller's input read once ([`js::snapshot`]): everything after works on this copy, which is
 /// never the caller's object.
 fn copy_of(input: &JsValue) -> Result<JsValue, Error> {
-    js::snapshot(input).map(|(_, copy)| copy)
+    js::snapshot(input)
 }
 
 fn copies(inputs: &[JsValue]) -> (Vec<Result<JsValue, Error>>, Vec<JsValue>) {

@@ -7,6 +7,9 @@
 
 use std::borrow::Cow;
 
+mod tree;
+pub use tree::{JsonNode, JsonTree, MAX_DEPTH};
+
 /// The kind of a JSON value, plus `Other` for JavaScript values JSON cannot represent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum JsonKind {
