@@ -427,7 +427,11 @@ export interface CommonOptions {
   clientRequestId?: string;
   /** Cancels the call, including a retry wait (kind `"aborted"`). */
   signal?: AbortSignal;
-  /** Bounds each attempt, in ms (kind `"timeout"`); default 30000, 0 for no bound. */
+  /**
+   * Bounds each attempt, in ms (kind `"timeout"`); default 30000, 0 for no bound. Without a `signal`,
+   * attempts that start within 1 % of it (1 to 250 ms) of each other share one timer, so an attempt
+   * may time out up to that much late, never early.
+   */
   timeoutMs?: number;
   /** Retry settings, or `false` for none. */
   retry?: RetryOptions | false;

@@ -400,6 +400,38 @@ async fn timeout_bounds_an_attempt_that_also_has_a_signal() {
     assert!(f.may_have_been_created());
 }
 
+#[wasm_bindgen_test]
+async fn attempts_that_share_a_timeout_signal_each_get_their_full_timeout_ms() {
+    // Attempts that start within a window of 1 % of timeoutMs share one timeout signal: two that start
+    // together may share one, and one that starts 150 ms later must not be cut short by theirs.
+    let calls = js_sys::Array::new();
+    for (i, start_after) in [0.0, 0.0, 150.0].into_iter().enumerate() {
+        let crid = unique(&format!("shared-timeout-{i}"));
+        fault(json!([{ "status": 201, "delayMs": 1500, "clientRequestId": crid, "body": "{\"id\":\"late\"}" }])).await;
+        calls.push(&wasm_bindgen_futures::future_to_promise(async move {
+            sleep(start_after).await;
+            let started = js_sys::Date::now();
+            let o = options(json!({ "clientRequestId": crid, "timeoutMs": 300, "retry": false }));
+            let outcome = create(planner_task(PLAN_IN_DOCS, "shared timeout"), o).await;
+            let took = js_sys::Date::now() - started;
+            Ok(JsValue::from_str(&match outcome {
+                Ok(_) => format!("{i}: resolved after {took} ms"),
+                Err(f) => format!("{i}: {} after {took} ms", f.kind()),
+            }))
+        }));
+    }
+    let outcomes = JsFuture::from(Promise::all(&calls)).await.unwrap();
+    for outcome in js_sys::Array::from(&outcomes).iter() {
+        let outcome = outcome.as_string().unwrap();
+        let (what, took) = outcome.split_once(" after ").unwrap();
+        let took: f64 = took.trim_end_matches(" ms").parse().unwrap();
+        assert!(what.ends_with(": timeout"), "{outcome}");
+        // 300 ms, less a few ms of timer and clock granularity (one cut short by the earlier calls'
+        // signal would end near 150 ms), and not the 1.5 s of the response.
+        assert!((290.0..1200.0).contains(&took), "{outcome}");
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Retries and duplicates.
 

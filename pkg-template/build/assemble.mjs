@@ -39,9 +39,10 @@ function findAll(dir, name, out = []) {
 // passes: wasm-bindgen's own type checks and conversions (typeof, no getters), `instanceof` (which
 // wasm-bindgen wraps in try/catch itself), constructors of the client's own plain objects, push onto
 // its own arrays, the futures executor's `then`/`queueMicrotask` on native promises (every promise the
-// client awaits is made native by env.js `settle`; `resolve` is its Promise.resolve() of nothing), the
-// global-object lookup, and `signal` of the
-// client's own AbortController. Anything else fails the build: a new import must be declared `catch`.
+// client awaits is native: its own `new Promise`, or one of env.js's async functions, which adopt
+// whatever the caller's code gives, a hostile thenable included; `resolve` is its Promise.resolve()
+// of nothing), the global-object lookup, and `signal` of the client's own AbortController. Anything
+// else fails the build: a new import must be declared `catch`.
 const SAFE_IMPORTS = new Set([
   "Error", "__wbindgen_boolean_get", "__wbindgen_is_function", "__wbindgen_is_null", "__wbindgen_is_object",
   "__wbindgen_is_string", "__wbindgen_is_undefined", "__wbindgen_number_get", "__wbindgen_string_get",

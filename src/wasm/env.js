@@ -1,12 +1,6 @@
-// The JavaScript side of the wasm layer's environment access (src/wasm/js.rs). Each function here
-// either returns or rejects a native promise; none lets an exception escape synchronously, so that
-// no JS exception can unwind through wasm frames.
-
-// Adopts any value (a promise, a hostile thenable, a plain value) into a fresh native promise, so that
-// awaiting it from Rust calls only the engine's own `then`.
-export async function settle(value) {
-  return await value;
-}
+// The JavaScript side of the wasm layer's environment access (src/wasm/js.rs). Every import of these
+// is declared `catch` there, so that whatever one throws becomes a Result and no JS exception can
+// unwind through wasm frames; the async ones resolve to an outcome and never reject.
 
 // Calls the caller's token provider, bounded by the caller's signal and by `ms` (0: no bound).
 // Resolves to [0, token], [1, what it threw or rejected with], [2] on timeout or [3] on abort; a
@@ -27,14 +21,6 @@ export function callTokenProvider(provider, signal, ms) {
   });
 }
 
-// Status, whether it is an opaque redirect, and the declared Content-Length (-1 when absent), of a
-// value that passed `instanceof Response`; throws (caught by the import) if its getters do.
-export function responseMeta(response) {
-  const length = response.headers.get("content-length");
-  const declared = length !== null && /^\s*\d+\s*$/.test(length) ? Number(length) : -1;
-  return [response.status, response.type === "opaqueredirect", declared];
-}
-
 // One response header, or undefined.
 export function responseHeader(response, name) {
   const value = response.headers.get(name);
@@ -44,7 +30,7 @@ export function responseHeader(response, name) {
 // Reads the body as a stream and stops at `limit` decoded bytes (fetch has already undone any
 // Content-Encoding), so that neither a chunked body nor a gzip bomb is buffered whole. Resolves to
 // the text, or to null when the body is larger than `limit`.
-export async function readBodyText(response, limit) {
+async function readBodyText(response, limit) {
   const body = response.body;
   if (body === null) return "";
   // The fast path: when the body cannot decode to more than its declared length (no Content-Encoding),
@@ -78,7 +64,99 @@ export async function readBodyText(response, limit) {
   return decoder.decode(all);
 }
 
-// Cancels a body that will not be read, so that the connection is released.
-export function cancelBody(response) {
-  if (response.body !== null) response.body.cancel().catch(() => {});
+// One attempt, in one call from wasm (each crossing, and each string it decodes, costs more than the
+// JavaScript it replaces): builds the init, calls the global fetch, checks what it resolved to, and
+// reads the body up to `limit` decoded bytes. `headers` is the JSON text of [name, value, …]: one
+// string to decode, which any value survives (an etag from a server may hold any character). `body`
+// and `signal` may be undefined. Never throws or rejects; resolves to one of
+//   [status, text, response]  a response (status 0 to 999) and its body
+//   [-1, what]                a broken environment: fetch threw at once (it sent nothing), resolved
+//                             to something that is not a Response, or to one that cannot be read
+//   [-2, thrown]              fetch rejected (a network failure, or an abort)
+//   [-3, thrown, status]      the body's read failed
+//   [-4, status, response]    the body is larger than `limit` (declared or read; not read further)
+//   [-5]                      an opaque redirect (a browser's answer to a manual redirect)
+export async function send(url, method, headers, body, signal, limit) {
+  let pending;
+  try {
+    const pairs = JSON.parse(headers);
+    const names = {};
+    for (let i = 0; i < pairs.length; i += 2) names[pairs[i]] = pairs[i + 1];
+    // A plain init object: cheaper than a Request per call, which costs most in Node.
+    const init = { method, headers: names };
+    if (body !== undefined) init.body = body;
+    if (signal !== undefined) init.signal = signal;
+    init.redirect = "manual";
+    pending = fetch(url, init);
+  } catch (thrown) {
+    return [-1, thrown];
+  }
+  let response;
+  try {
+    // Inside an async function, so a hostile thenable's `then` (even a throwing getter) is called
+    // by the engine, and becomes a rejection here.
+    response = await pending;
+  } catch (thrown) {
+    return [-2, thrown];
+  }
+  let isResponse;
+  try {
+    isResponse = response instanceof Response;
+  } catch {
+    isResponse = false;
+  }
+  if (!isResponse) return [-1, "it resolved to something that is not a Response"];
+  let status, opaqueRedirect, declared;
+  try {
+    const length = response.headers.get("content-length");
+    declared = length !== null && /^\s*\d+\s*$/.test(length) ? Number(length) : -1;
+    status = response.status;
+    opaqueRedirect = response.type === "opaqueredirect";
+    // A status that is not one (a Response subclass may say anything) is as unreadable as a throw.
+    if (!(typeof status === "number" && status >= 0 && status <= 999)) throw 0;
+  } catch {
+    return [-1, "its Response cannot be read"];
+  }
+  // In a browser a manual redirect is an opaque response with status 0.
+  if (opaqueRedirect) return [-5];
+  if (declared > limit) {
+    // Not read: cancel the body so that the connection is released.
+    try {
+      if (response.body !== null) response.body.cancel().catch(() => {});
+    } catch {}
+    return [-4, status, response];
+  }
+  let text;
+  try {
+    text = await readBodyText(response, limit);
+  } catch (thrown) {
+    return [-3, thrown, status];
+  }
+  return text === null ? [-4, status, response] : [status, text, response];
+}
+
+// The AbortSignal that bounds an attempt by `ms`. Attempts that start within `window` ms of each other
+// share one `AbortSignal.timeout(ms + window)`, so that each one's timeout fires between `ms` and
+// `ms + window` after it starts. Why: a signal per attempt costs microseconds in Node, and keeps a
+// live timer per call for `ms` (30 s by default), where shared ones keep one per window or per 1000
+// attempts (121 live at the default, below 4000 calls a second). The window, a hundredth of `ms` in
+// whole ms (1 to 250), is all a timeout may run late by. A signal serves at most 1000 attempts, because each fetch
+// (undici's Request) adds an abort listener to it that only garbage collection removes, and Node
+// warns past 1500 listeners on one signal. Throws (caught by the import, which then falls back to a
+// timer of the attempt's own) where there is no AbortSignal.timeout or no performance.now.
+const shared = new Map();
+export function timeoutSignal(ms) {
+  const now = performance.now();
+  const cached = shared.get(ms);
+  if (cached !== undefined && now < cached.until && cached.uses < 1000 && !cached.signal.aborted) {
+    cached.uses += 1;
+    return cached.signal;
+  }
+  // Whole milliseconds: AbortSignal.timeout truncates a fraction, which would cut into `ms`.
+  const window = Math.max(1, Math.min(Math.floor(ms / 100), 250));
+  const signal = AbortSignal.timeout(ms + window);
+  // One entry per timeoutMs in use; a caller that varies it per call cannot grow this without bound.
+  if (cached === undefined && shared.size >= 16) shared.clear();
+  shared.set(ms, { signal, until: now + window, uses: 1 });
+  return signal;
 }

@@ -28,8 +28,6 @@ extern "C" {
     fn object_keys(object: &JsValue) -> Result<Array, JsValue>;
     #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
     fn array_is_array(value: &JsValue) -> Result<bool, JsValue>;
-    #[wasm_bindgen(catch, js_name = fetch)]
-    fn fetch_js(url: &str, init: &Object) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = setTimeout)]
     fn set_timeout_js(handler: &js_sys::Function, millis: f64) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = clearTimeout)]
@@ -42,10 +40,6 @@ extern "C" {
     fn get_random_values(buffer: &mut [u8]) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_namespace = crypto, js_name = randomUUID)]
     fn random_uuid_js() -> Result<JsValue, JsValue>;
-    // `AbortSignal.timeout` (Node 17.3+, browsers since 2022): no controller, closure or timer to
-    // manage for the common call without a caller's signal.
-    #[wasm_bindgen(catch, js_namespace = AbortSignal, js_name = timeout)]
-    fn abort_signal_timeout_js(millis: f64) -> Result<AbortSignal, JsValue>;
 }
 
 #[cfg(feature = "plan")]
@@ -58,18 +52,23 @@ extern "C" {
 
 #[wasm_bindgen(module = "/src/wasm/env.js")]
 extern "C" {
-    #[wasm_bindgen(catch, js_name = settle)]
-    fn settle_js(value: &JsValue) -> Result<Promise, JsValue>;
     #[wasm_bindgen(catch, js_name = callTokenProvider)]
     fn call_token_provider_js(provider: &js_sys::Function, signal: &JsValue, ms: f64) -> Result<Promise, JsValue>;
-    #[wasm_bindgen(catch, js_name = responseMeta)]
-    fn response_meta_js(response: &JsValue) -> Result<Array, JsValue>;
     #[wasm_bindgen(catch, js_name = responseHeader)]
     fn response_header_js(response: &JsValue, name: &str) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(catch, js_name = readBodyText)]
-    fn read_body_text_js(response: &JsValue, limit: f64) -> Result<Promise, JsValue>;
-    #[wasm_bindgen(catch, js_name = cancelBody)]
-    fn cancel_body_js(response: &JsValue) -> Result<(), JsValue>;
+    #[wasm_bindgen(catch, js_name = send)]
+    fn send_js(
+        url: &str,
+        method: &str,
+        headers: &str,
+        body: Option<&str>,
+        signal: &JsValue,
+        limit: f64,
+    ) -> Result<Promise, JsValue>;
+    // A shared `AbortSignal.timeout` (Node 17.3+, browsers since 2022): no controller, closure or
+    // timer to manage for the common call without a caller's signal.
+    #[wasm_bindgen(catch, js_name = timeoutSignal)]
+    fn timeout_signal_js(millis: f64) -> Result<AbortSignal, JsValue>;
 }
 
 /// A `config` error for a JavaScript environment that refused a call the client needs.
@@ -219,16 +218,60 @@ pub(crate) fn array_items(array: &JsValue) -> Vec<JsValue> {
     items
 }
 
-/// The global `fetch(url, init)`, adopted into a native promise. A `fetch` that throws synchronously
-/// sent nothing: that is a broken environment (`config`), not a network failure.
-pub(crate) fn fetch(url: &str, init: &Object) -> Result<Promise, Error> {
-    let pending = fetch_js(url, init).map_err(|e| broken_environment("fetch", &e))?;
-    settle(&pending).map_err(|e| broken_environment("fetch", &e))
+/// How one `fetch` ended (env.js `send`).
+pub(crate) enum Fetched {
+    /// A response, and its body's text (a JS string).
+    Read { status: u16, text: JsValue, response: JsValue },
+    /// The environment is broken (`what` says how): fetch threw at once, which sent nothing, or
+    /// resolved to something that is not a readable Response.
+    Broken(JsValue),
+    /// fetch rejected with this.
+    Failed(JsValue),
+    /// The body's read failed with this.
+    BodyFailed { thrown: JsValue, status: u16 },
+    /// The body is larger than the limit; it was not read further.
+    TooLarge { status: u16, response: JsValue },
+    /// An opaque redirect (a browser's answer to `redirect: "manual"`).
+    OpaqueRedirect,
 }
 
-/// Any value adopted into a fresh native promise (see env.js `settle`).
-pub(crate) fn settle(value: &JsValue) -> Result<Promise, JsValue> {
-    settle_js(value)
+/// One attempt in one call to JavaScript: the global `fetch` with a plain init object (`headers`:
+/// the JSON text of `[name, value, …]`), and its body read as a stream up to `limit` decoded bytes.
+pub(crate) async fn fetch(
+    url: &str,
+    method: &str,
+    headers: &str,
+    body: Option<&str>,
+    signal: Option<&AbortSignal>,
+    limit: usize,
+) -> Fetched {
+    let undefined = JsValue::UNDEFINED;
+    let signal = signal.map_or(&undefined, AsRef::as_ref);
+    let outcome = match send_js(url, method, headers, body, signal, limit as f64) {
+        Ok(promise) => wasm_bindgen_futures::JsFuture::from(promise).await,
+        // send is async and cannot throw; were it to, nothing was sent.
+        Err(thrown) => return Fetched::Broken(thrown),
+    };
+    // send never rejects either; a rejection would be a failure of fetch.
+    let outcome = match outcome {
+        Ok(outcome) => outcome,
+        Err(thrown) => return Fetched::Failed(thrown),
+    };
+    let at = |i: u32| Reflect::get_u32(&outcome, i).unwrap_or_default();
+    let number = |v: JsValue| v.as_f64().unwrap_or(-1.0);
+    // The first item is the status of a read response (0 to 999), or a negative tag.
+    let tag = number(at(0));
+    if tag >= 0.0 {
+        return Fetched::Read { status: tag as u16, text: at(1), response: at(2) };
+    }
+    match tag as i32 {
+        -1 => Fetched::Broken(at(1)),
+        -3 => Fetched::BodyFailed { thrown: at(1), status: number(at(2)) as u16 },
+        -4 => Fetched::TooLarge { status: number(at(1)) as u16, response: at(2) },
+        -5 => Fetched::OpaqueRedirect,
+        // -2, and anything else.
+        _ => Fetched::Failed(at(1)),
+    }
 }
 
 /// How a call of the token provider ended.
@@ -270,29 +313,9 @@ pub(crate) async fn call_token_provider(
     }
 }
 
-/// A response's status, whether it is an opaque redirect, and its declared Content-Length.
-pub(crate) fn response_meta(response: &JsValue) -> Option<(u16, bool, Option<u64>)> {
-    let meta = response_meta_js(response).ok()?;
-    let at = |i: u32| Reflect::get_u32(&meta, i).unwrap_or_default();
-    let status = at(0).as_f64().filter(|s| (0.0..=999.0).contains(s))? as u16;
-    let opaque_redirect = at(1).as_bool().unwrap_or(false);
-    let declared = at(2).as_f64().filter(|n| *n >= 0.0).map(|n| n as u64);
-    Some((status, opaque_redirect, declared))
-}
-
 /// One response header.
 pub(crate) fn response_header(response: &JsValue, name: &str) -> Option<String> {
     response_header_js(response, name).ok().and_then(|v| v.as_string())
-}
-
-/// The body's text, read as a stream up to `limit` decoded bytes; resolves to null past it.
-pub(crate) fn read_body_text(response: &JsValue, limit: usize) -> Result<Promise, JsValue> {
-    read_body_text_js(response, limit as f64)
-}
-
-/// Cancels a body that will not be read.
-pub(crate) fn cancel_body(response: &JsValue) {
-    let _ = cancel_body_js(response);
 }
 
 /// `setTimeout(handler, millis)`.
@@ -329,9 +352,11 @@ pub(crate) fn random_bytes(bytes: &mut [u8]) {
     }
 }
 
-/// `AbortSignal.timeout(millis)`, where there is one.
-pub(crate) fn abort_signal_timeout(millis: f64) -> Option<AbortSignal> {
-    abort_signal_timeout_js(millis).ok()
+/// An `AbortSignal.timeout` that fires between `millis` and `millis` + a window (1 to 250 ms) from
+/// now, shared with the attempts that start in the same window (env.js `timeoutSignal` says why);
+/// `None` where there is no `AbortSignal.timeout`.
+pub(crate) fn timeout_signal(millis: f64) -> Option<AbortSignal> {
+    timeout_signal_js(millis).ok()
 }
 
 /// `signal.aborted`, read through `Reflect` so that a getter that throws (a signal object that is not

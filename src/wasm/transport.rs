@@ -4,16 +4,17 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use js_sys::{Function, JsString, Object, Promise};
+use js_sys::{Function, JsString, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal};
 
-use super::js;
+use super::js::{self, Fetched};
 use crate::contract::ClientCode;
 use crate::error::{Error, ErrorKind};
 use crate::response::{ResponseHeaders, MAX_RESPONSE_BYTES};
+use crate::text::push_json_string;
 
 /// Why an attempt's controller was aborted.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -56,7 +57,7 @@ struct Bounds {
     fetch_signal: Option<AbortSignal>,
     /// Set when a bound fired, in the controlled form.
     cause: Rc<Cell<AbortCause>>,
-    /// The `AbortSignal.timeout` signal, in the fast form.
+    /// The shared `AbortSignal.timeout` signal, in the fast form.
     timeout_signal: Option<AbortSignal>,
     _listener: Option<AbortListener>,
     _timer: Option<Timer>,
@@ -70,7 +71,9 @@ impl Bounds {
             if attempt.timeout_ms == 0 {
                 return Ok(bounds);
             }
-            if let Some(signal) = js::abort_signal_timeout(f64::from(attempt.timeout_ms)) {
+            // Shared with the attempts that start within the same few ms: the timeout fires up to a
+            // hundredth of timeoutMs (at most 250 ms) late, for no timer of its own per attempt.
+            if let Some(signal) = js::timeout_signal(f64::from(attempt.timeout_ms)) {
                 bounds.fetch_signal = Some(signal.clone());
                 bounds.timeout_signal = Some(signal);
                 return Ok(bounds);
@@ -166,65 +169,43 @@ pub(crate) async fn send(attempt: &Attempt<'_>) -> Result<Received, Error> {
         return Err(aborted_error(false));
     }
     let bounds = Bounds::new(attempt)?;
-    // A plain init object for the global fetch: cheaper than building a `Request` per call, which is
-    // what gloo-net's builder does (and which costs most in Node).
-    let headers = Object::new();
-    js::set(&headers, "Authorization", &JsValue::from_str(attempt.authorization));
+    // The headers as the JSON text of [name, value, …]: one string for env.js `send` to decode,
+    // whatever the values hold.
+    let mut headers = String::from("[\"Authorization\",");
+    push_json_string(&mut headers, attempt.authorization);
     for (name, value) in attempt.headers {
-        js::set(&headers, name, &JsValue::from_str(value));
+        headers.push(',');
+        push_json_string(&mut headers, name);
+        headers.push(',');
+        push_json_string(&mut headers, value);
     }
-    let init = Object::new();
-    js::set(&init, "method", &JsValue::from_str(attempt.method));
-    js::set(&init, "headers", &headers);
-    if let Some(body) = attempt.body {
-        js::set(&init, "body", &JsValue::from_str(body));
-    }
-    if let Some(signal) = &bounds.fetch_signal {
-        js::set(&init, "signal", signal);
-    }
-    js::set(&init, "redirect", &JsValue::from_str("manual"));
-
-    let pending = js::fetch(attempt.url, &init)?;
-    let response = match JsFuture::from(pending).await {
-        Ok(response) => response,
-        Err(error) => return Err(failure(bounds.cause(), attempt.timeout_ms, &error, None)),
-    };
-    if !response.is_instance_of::<web_sys::Response>() {
-        return Err(js::broken_environment(
-            "fetch",
-            &JsValue::from_str("it resolved to something that is not a Response"),
-        ));
-    }
-    let Some((status, opaque_redirect, declared)) = js::response_meta(&response) else {
-        return Err(js::broken_environment("fetch", &JsValue::from_str("its Response cannot be read")));
-    };
-    // In a browser a manual redirect is an opaque response with status 0.
-    if opaque_redirect {
-        return Err(Error::new(
+    headers.push(']');
+    // One call into JavaScript for the whole attempt (the init, fetch, the Response's checks, the
+    // body's read): each crossing, and each string it decodes, costs more than the JavaScript it
+    // runs. The body is read as a stream and cut off at 1 MiB of decoded bytes, so that memory stays
+    // bounded whatever the server sends (no Content-Length, chunked, compressed).
+    let fetch_signal = bounds.fetch_signal.as_ref();
+    match js::fetch(attempt.url, attempt.method, &headers, attempt.body, fetch_signal, MAX_RESPONSE_BYTES).await {
+        // The body stays a JS string: it is parsed by JSON.parse in place, and copied into Rust only
+        // when an error needs it.
+        Fetched::Read { status, text, response } => {
+            let body = text.dyn_into().unwrap_or_else(|_| JsString::from(""));
+            Ok(Received { status, body, response })
+        }
+        // A fetch that throws synchronously sent nothing: a broken environment (`config`), as is one
+        // that resolves to something that is not a Response.
+        Fetched::Broken(what) => Err(js::broken_environment("fetch", &what)),
+        Fetched::Failed(thrown) => Err(failure(bounds.cause(), attempt.timeout_ms, &thrown, None)),
+        Fetched::BodyFailed { thrown, status } => {
+            Err(failure(bounds.cause(), attempt.timeout_ms, &thrown, Some(status)))
+        }
+        Fetched::TooLarge { status, response } => Err(too_large(status, &response)),
+        Fetched::OpaqueRedirect => Err(Error::new(
             ErrorKind::Http,
             "The service answered with a redirect, which is not followed: it could carry the bearer token to another origin",
         )
-        .with_code(ClientCode::RedirectRefused));
+        .with_code(ClientCode::RedirectRefused)),
     }
-    if declared.is_some_and(|n| n > MAX_RESPONSE_BYTES as u64) {
-        // Not read: cancel the body so the connection is released.
-        js::cancel_body(&response);
-        return Err(too_large(status, &response));
-    }
-    // Read as a stream and cut off at 1 MiB of decoded bytes, so that memory stays bounded whatever
-    // the server sends (no Content-Length, chunked, compressed).
-    let text = match js::read_body_text(&response, MAX_RESPONSE_BYTES) {
-        Ok(promise) => JsFuture::from(promise).await,
-        Err(error) => Err(error),
-    };
-    // The body stays a JS string: it is parsed by JSON.parse in place, and copied into Rust only
-    // when an error needs it.
-    let body: JsString = match text {
-        Ok(text) if text.is_null() => return Err(too_large(status, &response)),
-        Ok(text) => text.dyn_into().unwrap_or_else(|_| JsString::from("")),
-        Err(error) => return Err(failure(bounds.cause(), attempt.timeout_ms, &error, Some(status))),
-    };
-    Ok(Received { status, body, response })
 }
 
 fn too_large(status: u16, response: &JsValue) -> Error {
