@@ -7,7 +7,7 @@
 //! one that is not wrapped in `handleError` is outside its short list of calls that cannot throw
 //! (type checks, `instanceof`, constructors of plain objects, the futures executor's own calls).
 
-use js_sys::{Array, JsString, Object, Promise, Reflect};
+use js_sys::{Array, JsString, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{AbortController, AbortSignal};
@@ -184,7 +184,7 @@ pub(crate) fn try_get(target: &JsValue, key: &str) -> Result<Option<JsValue>, Js
 /// `delete target[key]` on an object of the client's own (a failure leaves it in place).
 pub(crate) fn remove(target: &JsValue, key: &str) {
     if target.is_object() {
-        let _ = Reflect::delete_property::<Object>(target.unchecked_ref(), &JsValue::from_str(key));
+        let _ = Reflect::delete_property::<js_sys::Object>(target.unchecked_ref(), &JsValue::from_str(key));
     }
 }
 
