@@ -134,22 +134,27 @@ fn kmp_failure(pat: &[u8]) -> Vec<usize> {
 pub fn push_json_string(out: &mut String, text: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if u32::from(c) < 0x20 => {
-                let b = u32::from(c) as usize;
+    // Runs that need no escape are copied whole (a token or a body is almost all one run).
+    let mut rest = text;
+    while let Some(at) = rest.bytes().position(|b| b == b'"' || b == b'\\' || b < 0x20) {
+        out.push_str(&rest[..at]);
+        let b = rest.as_bytes()[at];
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            _ => {
                 out.push_str("\\u00");
-                out.push(char::from(HEX.get(b >> 4).copied().unwrap_or(b'0')));
-                out.push(char::from(HEX.get(b & 15).copied().unwrap_or(b'0')));
+                out.push(char::from(HEX[usize::from(b >> 4)]));
+                out.push(char::from(HEX[usize::from(b & 15)]));
             }
-            c => out.push(c),
         }
+        // An ASCII byte: the next index is a char boundary.
+        rest = &rest[at + 1..];
     }
+    out.push_str(rest);
     out.push('"');
 }
 

@@ -347,6 +347,8 @@ struct Parser<'b> {
 }
 
 impl Parser<'_> {
+    // Inlined even at opt-level "z": it is called for every byte.
+    #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.at).copied()
     }
@@ -460,6 +462,9 @@ impl Parser<'_> {
         let start = self.at;
         let mut escaped = false;
         loop {
+            // Skip the run of plain characters at once.
+            let run = self.bytes.get(self.at..)?.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
+            self.at += run;
             match self.peek()? {
                 b'"' => {
                     let end = self.at;

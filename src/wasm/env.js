@@ -76,11 +76,11 @@ async function readBodyText(response, limit) {
 //   [-3, thrown, status]      the body's read failed
 //   [-4, status, response]    the body is larger than `limit` (declared or read; not read further)
 //   [-5]                      an opaque redirect (a browser's answer to a manual redirect)
-export async function send(url, method, headers, body, signal, limit) {
+export async function send(url, method, authorization, headers, body, signal, limit) {
   let pending;
   try {
     const pairs = JSON.parse(headers);
-    const names = {};
+    const names = { Authorization: authorization };
     for (let i = 0; i < pairs.length; i += 2) names[pairs[i]] = pairs[i + 1];
     // A plain init object: cheaper than a Request per call, which costs most in Node.
     const init = { method, headers: names };

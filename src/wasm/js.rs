@@ -60,6 +60,7 @@ extern "C" {
     fn send_js(
         url: &str,
         method: &str,
+        authorization: &str,
         headers: &str,
         body: Option<&str>,
         signal: &JsValue,
@@ -240,6 +241,7 @@ pub(crate) enum Fetched {
 pub(crate) async fn fetch(
     url: &str,
     method: &str,
+    authorization: &str,
     headers: &str,
     body: Option<&str>,
     signal: Option<&AbortSignal>,
@@ -247,7 +249,7 @@ pub(crate) async fn fetch(
 ) -> Fetched {
     let undefined = JsValue::UNDEFINED;
     let signal = signal.map_or(&undefined, AsRef::as_ref);
-    let outcome = match send_js(url, method, headers, body, signal, limit as f64) {
+    let outcome = match send_js(url, method, authorization, headers, body, signal, limit as f64) {
         Ok(promise) => wasm_bindgen_futures::JsFuture::from(promise).await,
         // send is async and cannot throw; were it to, nothing was sent.
         Err(thrown) => return Fetched::Broken(thrown),

@@ -170,11 +170,13 @@ pub(crate) async fn send(attempt: &Attempt<'_>) -> Result<Received, Error> {
     }
     let bounds = Bounds::new(attempt)?;
     // The headers as the JSON text of [name, value, …]: one string for env.js `send` to decode,
-    // whatever the values hold.
-    let mut headers = String::from("[\"Authorization\",");
-    push_json_string(&mut headers, attempt.authorization);
-    for (name, value) in attempt.headers {
-        headers.push(',');
+    // whatever the values hold. The Authorization value (a token of a few KB) goes as a string of its
+    // own, not escaped into this text.
+    let mut headers = String::from("[");
+    for (i, (name, value)) in attempt.headers.iter().enumerate() {
+        if i > 0 {
+            headers.push(',');
+        }
         push_json_string(&mut headers, name);
         headers.push(',');
         push_json_string(&mut headers, value);
@@ -185,9 +187,12 @@ pub(crate) async fn send(attempt: &Attempt<'_>) -> Result<Received, Error> {
     // runs. The body is read as a stream and cut off at 1 MiB of decoded bytes, so that memory stays
     // bounded whatever the server sends (no Content-Length, chunked, compressed).
     let fetch_signal = bounds.fetch_signal.as_ref();
-    match js::fetch(attempt.url, attempt.method, &headers, attempt.body, fetch_signal, MAX_RESPONSE_BYTES).await {
-        // The body stays a JS string: it is parsed by JSON.parse in place, and copied into Rust only
-        // when an error needs it.
+    let authorization = attempt.authorization;
+    match js::fetch(attempt.url, attempt.method, authorization, &headers, attempt.body, fetch_signal, MAX_RESPONSE_BYTES)
+        .await
+    {
+        // The body stays a JS string here: the caller copies it into Rust to check it, and parses it
+        // with JSON.parse for the object it hands back.
         Fetched::Read { status, text, response } => {
             let body = text.dyn_into().unwrap_or_else(|_| JsString::from(""));
             Ok(Received { status, body, response })
