@@ -156,7 +156,8 @@ impl Resource {
 
     /// The property `name`, when the resource declares it.
     pub fn field(self, name: &str) -> Option<&'static Field> {
-        self.fields().iter().find(|f| f.name == name)
+        // Lengths first: most names differ in length, and the comparison of those stays inline.
+        self.fields().iter().find(|f| f.name.len() == name.len() && f.name == name)
     }
 
     /// The highest `categoryN` allowed, and the lowest.

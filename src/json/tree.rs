@@ -225,8 +225,19 @@ impl<'a> JsonView for JsonNode<'a> {
         if self.node().kind != JsonKind::Object {
             return None;
         }
-        // The last of repeated keys wins, as in JSON.parse.
-        self.children().filter(|member| member.key() == key).last()
+        // The last of repeated keys wins, as in JSON.parse. A key without escapes is its raw text:
+        // compared as bytes, lengths first, without making it.
+        self.children()
+            .filter(|member| {
+                let node = member.node();
+                if node.key_escaped {
+                    member.key() == key
+                } else {
+                    (node.key_end - node.key_start) as usize == key.len()
+                        && member.span(node.key_start, node.key_end) == key
+                }
+            })
+            .last()
     }
 
     fn entries(&self) -> Vec<(String, Self)> {
