@@ -138,17 +138,19 @@ export async function send(url, method, authorization, headers, body, signal, li
 // The AbortSignal that bounds an attempt by `ms`. Attempts that start within `window` ms of each other
 // share one `AbortSignal.timeout(ms + window)`, so that each one's timeout fires between `ms` and
 // `ms + window` after it starts. Why: a signal per attempt costs microseconds in Node, and keeps a
-// live timer per call for `ms` (30 s by default), where shared ones keep one per window or per 1000
-// attempts (121 live at the default, below 4000 calls a second). The window, a hundredth of `ms` in
-// whole ms (1 to 250), is all a timeout may run late by. A signal serves at most 1000 attempts, because each fetch
-// (undici's Request) adds an abort listener to it that only garbage collection removes, and Node
-// warns past 1500 listeners on one signal. Throws (caught by the import, which then falls back to a
-// timer of the attempt's own) where there is no AbortSignal.timeout or no performance.now.
+// live timer per call for `ms` (30 s by default), where shared ones keep one per window or per
+// SHARED_USES attempts. The window, a hundredth of `ms` in whole ms (1 to 250), is all a timeout may
+// run late by. A signal serves at most SHARED_USES attempts: each fetch (undici's Request) adds an
+// abort listener to it that only garbage collection removes, copies the list of its listeners to
+// count them (so a long list costs every fetch), and Node warns past 1500 listeners on one signal.
+// Throws (caught by the import, which then falls back to a timer of the attempt's own) where there is
+// no AbortSignal.timeout or no performance.now.
+const SHARED_USES = 64;
 const shared = new Map();
 export function timeoutSignal(ms) {
   const now = performance.now();
   const cached = shared.get(ms);
-  if (cached !== undefined && now < cached.until && cached.uses < 1000 && !cached.signal.aborted) {
+  if (cached !== undefined && now < cached.until && cached.uses < SHARED_USES && !cached.signal.aborted) {
     cached.uses += 1;
     return cached.signal;
   }
