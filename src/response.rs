@@ -155,12 +155,10 @@ pub fn check_created_task<V: JsonView>(parsed: Option<&V>, resource: Resource) -
         }
     }
     let mut problems = Vec::new();
-    // The resource's own properties, looked up one by one (in the table's order): no copy of every
-    // key of the answer, and what the service added beyond them is not read at all.
-    for field in resource.fields() {
-        if let Some(value) = task.get(field.name) {
+    for (name, value) in task.members() {
+        if let Some(field) = resource.field(&name) {
             if value.kind() != JsonKind::Null {
-                check_type(&value, field.ty, field.name, Strictness::Response, resource, &mut problems);
+                check_type(&value, field.ty, &name, Strictness::Response, resource, &mut problems);
             }
         }
     }

@@ -51,7 +51,7 @@ pub fn validate_create<V: JsonView>(
         return Err(problems);
     }
 
-    for (name, value) in task.entries() {
+    for (name, value) in task.members() {
         let Some(field) = resource.field(&name) else {
             // The client lets properties it does not know pass through (the service may know them);
             // the service refuses them. Annotations (`@odata.type`, `x@odata.bind`) are not properties.

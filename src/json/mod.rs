@@ -58,6 +58,11 @@ pub trait JsonView: Sized {
     fn get(&self, key: &str) -> Option<Self>;
     /// The members of an object in their order; empty for anything else.
     fn entries(&self) -> Vec<(String, Self)>;
+    /// The same members, with keys borrowed where the view can lend them (the hot paths: the task's
+    /// own members and the created task's).
+    fn members(&self) -> Vec<(Cow<'_, str>, Self)> {
+        self.entries().into_iter().map(|(key, value)| (Cow::Owned(key), value)).collect()
+    }
     /// The items of an array; empty for anything else.
     fn items(&self) -> Vec<Self>;
 }

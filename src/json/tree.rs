@@ -241,13 +241,17 @@ impl<'a> JsonView for JsonNode<'a> {
     }
 
     fn entries(&self) -> Vec<(String, Self)> {
+        self.members().into_iter().map(|(key, value)| (key.into_owned(), value)).collect()
+    }
+
+    fn members(&self) -> Vec<(Cow<'_, str>, Self)> {
         if self.node().kind != JsonKind::Object {
             return Vec::new();
         }
-        let mut entries: Vec<(String, Self)> = Vec::new();
-        // Repeated keys: an open-addressing table of indexes into `entries`, sized for every member,
-        // so that a hostile body with many keys costs linear time.
+        let mut members: Vec<(Cow<'_, str>, Self)> = Vec::new();
         let count = self.children().count();
+        // Repeated keys: an open-addressing table of indexes into `members`, sized for every member, so
+        // that a hostile body with many keys costs linear time.
         let mut table = vec![NONE; (count * 2).next_power_of_two().max(8)];
         let mask = table.len() - 1;
         for member in self.children() {
@@ -256,12 +260,12 @@ impl<'a> JsonView for JsonNode<'a> {
             loop {
                 match table[slot] {
                     NONE => {
-                        table[slot] = entries.len() as u32;
-                        entries.push((key.into_owned(), member));
+                        table[slot] = members.len() as u32;
+                        members.push((key, member));
                         break;
                     }
                     at => {
-                        let entry = &mut entries[at as usize];
+                        let entry = &mut members[at as usize];
                         if entry.0 == key {
                             entry.1 = member;
                             break;
@@ -271,7 +275,7 @@ impl<'a> JsonView for JsonNode<'a> {
                 slot = (slot + 1) & mask;
             }
         }
-        entries
+        members
     }
 
     fn items(&self) -> Vec<Self> {
