@@ -20,7 +20,7 @@ use crate::contract::ClientCode;
 use crate::datetime::{parse_datetime_offset, parse_http_date};
 use crate::details::{validate_create_request, DetailsInput};
 use crate::error::{Error, ErrorKind};
-use crate::json::JsonView;
+use crate::json::{JsonTree, JsonView};
 use crate::request::{
     authorization_value, build_create_request, checked_base_url, push_path_segment, CreateRequest, Endpoint,
     RequestOptions,
@@ -398,7 +398,10 @@ async fn exchange_batch(
     if let Some(date) = headers.date.as_deref().and_then(parse_http_date) {
         run.borrow_mut().bulk.saw_server_time(date.unix_millis(), i64::from(options.timeout_ms));
     }
-    let parsed = js::json_parse(&received.body);
+    // Read as a tree in wasm (see crate::json::JsonTree), as the client loop reads every answer.
+    let text = String::from(&received.body);
+    let tree = JsonTree::parse(&text, js::number);
+    let parsed = tree.as_ref().map(JsonTree::root);
     if received.status != 200 {
         let mut error = match read_plain_response(
             received.status,
@@ -442,13 +445,21 @@ async fn exchange_batch(
                 Resource::PlannerTask,
                 &crid,
                 now,
-            )
-            .map_err(|e| match answer.body.as_ref().and_then(js::stringify) {
-                Some(text) => e.with_body(String::from(&text)),
+            );
+            // The sub-response's body as JSON text: for an error's `body`, and parsed by JSON.parse into
+            // the created task handed back.
+            let body_text = answer.body.as_ref().map(|body| {
+                let mut text = String::new();
+                body.write(&mut text);
+                text
+            });
+            let outcome = outcome.map_err(|e| match &body_text {
+                Some(text) => e.with_body(text.as_str()),
                 None => e,
             });
             let created = outcome.is_ok();
-            (classify(outcome), created.then(|| answer.body.clone()).flatten())
+            let value = created.then(|| body_text.and_then(|t| js::json_parse(&JsString::from(t)))).flatten();
+            (classify(outcome), value)
         })
         .collect()
 }
@@ -641,7 +652,7 @@ async fn list_plan_tasks(
     // A listing of a plan's 9,000 tasks (the service's limit) is at most 90 pages of 100.
     for _ in 0..200 {
         let page = get_json(options, &url).await?;
-        for task in js::get(&page, "value").map(|v| v.items()).unwrap_or_default() {
+        for task in js::get(&page, "value").filter(js::is_array).map(|v| js::array_items(&v)).unwrap_or_default() {
             let text = |v: Option<JsValue>| v.and_then(|v| v.as_string());
             let Some(id) = text(js::get(&task, "id")) else { continue };
             let created_by =

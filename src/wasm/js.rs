@@ -167,6 +167,7 @@ pub(crate) fn get(target: &JsValue, key: &str) -> Option<JsValue> {
     Reflect::get(target, &JsValue::from_str(key)).ok().filter(|v| !v.is_undefined())
 }
 
+#[cfg(feature = "plan")]
 /// `target[key]` for a key that is already a JS value (one of `Object.keys(target)`), `None` when
 /// undefined or when reading it throws.
 pub(crate) fn get_by_key(target: &JsValue, key: &JsValue) -> Option<JsValue> {
@@ -194,16 +195,19 @@ pub(crate) fn set(target: &JsValue, key: &str, value: &JsValue) {
     let _ = Reflect::set(target, &JsValue::from_str(key), value);
 }
 
+#[cfg(feature = "plan")]
 /// `Object.keys`, empty when it throws.
 pub(crate) fn keys(object: &JsValue) -> Vec<JsValue> {
     object_keys(object).map(|keys| array_items(&keys)).unwrap_or_default()
 }
 
+#[cfg(feature = "bulk")]
 /// `Array.isArray`, false when it throws.
 pub(crate) fn is_array(value: &JsValue) -> bool {
     array_is_array(value).unwrap_or(false)
 }
 
+#[cfg(feature = "bulk")]
 /// The items of an array, read by index through `Reflect` (empty when a read throws).
 pub(crate) fn array_items(array: &JsValue) -> Vec<JsValue> {
     let length = Reflect::get(array, &JsValue::from_str("length")).ok().and_then(|n| n.as_f64()).unwrap_or(0.0);

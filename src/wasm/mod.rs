@@ -9,6 +9,7 @@ mod bulk;
 pub mod client;
 mod details;
 mod js;
+#[cfg(feature = "plan")]
 mod js_json;
 #[cfg(feature = "plan")]
 pub mod plan;
