@@ -11,9 +11,10 @@ use std::borrow::Cow;
 use crate::contract::ClientCode;
 use crate::details::is_guid;
 use crate::error::{Error, Problem};
-use crate::json::{JsonKind, JsonView};
+use crate::json::{JsonKind, JsonNode, JsonView};
 use crate::request::push_path_segment;
-use crate::schema::{category_number, Resource};
+use crate::schema::{category_number, Resource, ASSIGNMENT_ODATA_TYPE, FIRST_ORDER_HINT};
+use crate::text::push_json_string;
 
 /// The most pages of one list the client follows (a plan has at most a few hundred buckets; Planner
 /// pages hold hundreds of items): past it the list is taken as endless.
@@ -531,6 +532,81 @@ pub fn category_key(n: u32) -> String {
     key
 }
 
+/// The plain plannerTask of a task input (`input`, the client's copy) once its names resolved to
+/// `resolved`, as JSON text: without [`NAME_FIELDS`], with the plan's `planId` and the resolved
+/// `bucketId`, one assignment per resolved user id that the input's `assignments` lacks (with
+/// `@odata.type` and the order hint `" !"`), and `appliedCategories.categoryN: true` for each label.
+/// Members the client sets replace the input's and come after the others; everything else is written
+/// as it was read. An `assignments` or `appliedCategories` that is not an object is left as the caller
+/// gave it, for validation to report.
+pub fn resolved_task_text(input: &JsonNode<'_>, plan_id: &str, resolved: &Resolved) -> String {
+    let is_object = |name: &str| input.get(name).map(|v| v.kind());
+    let assignments = is_object("assignments");
+    let categories = is_object("appliedCategories");
+    let new_assignees: Vec<&String> =
+        resolved.assignees.iter().filter(|id| input.get("assignments").and_then(|a| a.get(id)).is_none()).collect();
+    let category_keys: Vec<String> = resolved.categories.iter().map(|n| category_key(*n)).collect();
+    let push_assignments = |out: &mut String, first: bool| {
+        for (i, id) in new_assignees.iter().enumerate() {
+            if i > 0 || !first {
+                out.push(',');
+            }
+            push_json_string(out, id);
+            out.push_str(":{\"@odata.type\":");
+            push_json_string(out, ASSIGNMENT_ODATA_TYPE);
+            out.push_str(",\"orderHint\":");
+            push_json_string(out, FIRST_ORDER_HINT);
+            out.push('}');
+        }
+    };
+    let push_categories = |out: &mut String, first: bool| {
+        for (i, key) in category_keys.iter().enumerate() {
+            if i > 0 || !first {
+                out.push(',');
+            }
+            push_json_string(out, key);
+            out.push_str(":true");
+        }
+    };
+    let mut out = String::new();
+    input.write_members(
+        &mut out,
+        &mut |path, key| match path {
+            [] => NAME_FIELDS.contains(&key) || key == "planId" || (key == "bucketId" && resolved.bucket_id.is_some()),
+            [parent] if parent == "appliedCategories" => category_keys.iter().any(|k| k == key),
+            _ => false,
+        },
+        &mut |path, out| match path {
+            [] => {
+                out.push_str(",\"planId\":");
+                push_json_string(out, plan_id);
+                if let Some(bucket) = &resolved.bucket_id {
+                    out.push_str(",\"bucketId\":");
+                    push_json_string(out, bucket);
+                }
+                if assignments.is_none() && !new_assignees.is_empty() {
+                    out.push_str(",\"assignments\":{");
+                    push_assignments(out, true);
+                    out.push('}');
+                }
+                if categories.is_none() && !category_keys.is_empty() {
+                    out.push_str(",\"appliedCategories\":{");
+                    push_categories(out, true);
+                    out.push('}');
+                }
+            }
+            [parent] if parent == "assignments" && assignments == Some(JsonKind::Object) => {
+                push_assignments(out, false)
+            }
+            [parent] if parent == "appliedCategories" && categories == Some(JsonKind::Object) => {
+                push_categories(out, false)
+            }
+            _ => {}
+        },
+    );
+    out
+}
+
 /// The plan of `plans` (a group's) titled `title`, compared without case: none, or more than one, is
 /// a validation error (field `title`) listing the candidates.
 pub fn match_plan_title(plans: &[PlanInfo], title: &str, fold: Fold<'_>) -> Result<PlanInfo, Error> {
@@ -563,6 +639,38 @@ pub fn match_plan_title(plans: &[PlanInfo], title: &str, fold: Fold<'_>) -> Resu
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_resolved_task_is_written_with_the_members_the_client_sets() {
+        use crate::json::JsonTree;
+        let number = |n: &str| n.parse().unwrap();
+        let resolved = super::Resolved {
+            bucket_id: Some("b1".into()),
+            assignees: vec!["u1".into(), "u2".into()],
+            categories: vec![3, 7],
+        };
+        let input = JsonTree::parse(
+            r#"{"title":"t","bucket":"Doing","assignees":["ann"],"labels":["Red"],"planId":"p","assignments":{"u1":{"orderHint":"x!"}},"appliedCategories":{"category3":false,"category1":true}}"#,
+            number,
+        )
+        .unwrap();
+        let text = super::resolved_task_text(&input.root(), "p", &resolved);
+        assert_eq!(
+            text,
+            r##"{"title":"t","assignments":{"u1":{"orderHint":"x!"},"u2":{"@odata.type":"#microsoft.graph.plannerAssignment","orderHint":" !"}},"appliedCategories":{"category1":true,"category3":true,"category7":true},"planId":"p","bucketId":"b1"}"##
+        );
+        // Neither container given: both are added; an empty input gets the plan's id alone.
+        let bare = JsonTree::parse(r#"{"title":"t"}"#, number).unwrap();
+        let text = super::resolved_task_text(&bare.root(), "p", &resolved);
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(value["assignments"]["u2"]["orderHint"], " !");
+        assert_eq!(value["appliedCategories"]["category7"], true);
+        let empty = JsonTree::parse("{}", number).unwrap();
+        assert_eq!(super::resolved_task_text(&empty.root(), "p", &super::Resolved::default()), r#"{"planId":"p"}"#);
+        // A container that is not an object is left for validation to report.
+        let odd = JsonTree::parse(r#"{"assignments":[1]}"#, number).unwrap();
+        assert!(super::resolved_task_text(&odd.root(), "p", &resolved).contains(r#""assignments":[1]"#));
+    }
+
     use super::*;
     use crate::error::ErrorKind;
     use serde_json::{json, Value};

@@ -502,7 +502,7 @@ fn finish_created(run: &Shared, index: usize, task: JsValue) {
             let run = run.clone();
             spawn_local(async move {
                 let text = js::stringify(&task).unwrap_or_else(|| JsString::from("{}"));
-                let answer = Answer { outcome: None, value: task, text };
+                let answer = Answer { outcome: None, value: task, body: String::from(&text), text };
                 let outcome = set_details(&answer, &create, &details, &options).await;
                 {
                     let mut r = run.borrow_mut();

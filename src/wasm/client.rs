@@ -200,6 +200,10 @@ pub(crate) struct Answer {
     pub outcome: Option<FollowUpOutcome>,
     pub value: JsValue,
     pub text: JsString,
+    /// The same text copied into Rust (as the answer was checked), for callers that read it as a
+    /// [`JsonTree`].
+    #[cfg_attr(not(feature = "plan"), allow(dead_code))]
+    pub body: String,
 }
 
 /// Why [`exchange`] stopped without an answer.
@@ -282,7 +286,7 @@ pub(crate) async fn exchange(
                 match read {
                     Ok(outcome) => {
                         let value = js::json_parse(&received.body).unwrap_or(JsValue::NULL);
-                        Ok(Answer { outcome, value, text: received.body })
+                        Ok(Answer { outcome, value, text: received.body, body: text })
                     }
                     Err(e) => Err(e.with_body(text)),
                 }

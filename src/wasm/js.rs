@@ -7,7 +7,7 @@
 //! one that is not wrapped in `handleError` is outside its short list of calls that cannot throw
 //! (type checks, `instanceof`, constructors of plain objects, the futures executor's own calls).
 
-use js_sys::{Array, JsString, Promise, Reflect};
+use js_sys::{JsString, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{AbortController, AbortSignal};
@@ -24,8 +24,6 @@ extern "C" {
     fn json_parse_js(text: &JsString) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = Number)]
     fn number_js(text: &str) -> Result<f64, JsValue>;
-    #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
-    fn object_keys(object: &JsValue) -> Result<Array, JsValue>;
     #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
     fn array_is_array(value: &JsValue) -> Result<bool, JsValue>;
     #[wasm_bindgen(catch, js_name = setTimeout)]
@@ -124,17 +122,6 @@ pub(crate) fn snapshot_tree(text: &str) -> Result<JsonTree<'_>, Error> {
     })
 }
 
-#[cfg(feature = "plan")]
-/// The caller's input read once, as [`snapshot_text`] reads a task, and parsed back into a plain
-/// object that the rest of the client reads.
-pub(crate) fn snapshot(input: &JsValue) -> Result<JsValue, Error> {
-    let text = snapshot_text(input)?;
-    json_parse(&JsString::from(text)).ok_or_else(|| {
-        Error::new(crate::error::ErrorKind::Validation, "the input's JSON cannot be parsed back")
-            .with_code(ClientCode::UnserializableTask)
-    })
-}
-
 /// A JSON number's text read as JavaScript reads it (`JSON.parse` gives the same number), for the
 /// [`JsonTree`]s the client reads, so that the wasm carries no float parser of its own.
 pub(crate) fn number(text: &str) -> f64 {
@@ -167,13 +154,6 @@ pub(crate) fn get(target: &JsValue, key: &str) -> Option<JsValue> {
     Reflect::get(target, &JsValue::from_str(key)).ok().filter(|v| !v.is_undefined())
 }
 
-#[cfg(feature = "plan")]
-/// `target[key]` for a key that is already a JS value (one of `Object.keys(target)`), `None` when
-/// undefined or when reading it throws.
-pub(crate) fn get_by_key(target: &JsValue, key: &JsValue) -> Option<JsValue> {
-    Reflect::get(target, key).ok().filter(|v| !v.is_undefined())
-}
-
 /// Like [`get`], but a throwing read is an error the caller names.
 pub(crate) fn try_get(target: &JsValue, key: &str) -> Result<Option<JsValue>, JsValue> {
     if !target.is_object() && !target.is_function() {
@@ -182,23 +162,9 @@ pub(crate) fn try_get(target: &JsValue, key: &str) -> Result<Option<JsValue>, Js
     Reflect::get(target, &JsValue::from_str(key)).map(|v| (!v.is_undefined()).then_some(v))
 }
 
-#[cfg(feature = "plan")]
-/// `delete target[key]` on an object of the client's own (a failure leaves it in place).
-pub(crate) fn remove(target: &JsValue, key: &str) {
-    if target.is_object() {
-        let _ = Reflect::delete_property::<js_sys::Object>(target.unchecked_ref(), &JsValue::from_str(key));
-    }
-}
-
 /// `target[key] = value` on an object of the client's own (a failure leaves it unset).
 pub(crate) fn set(target: &JsValue, key: &str, value: &JsValue) {
     let _ = Reflect::set(target, &JsValue::from_str(key), value);
-}
-
-#[cfg(feature = "plan")]
-/// `Object.keys`, empty when it throws.
-pub(crate) fn keys(object: &JsValue) -> Vec<JsValue> {
-    object_keys(object).map(|keys| array_items(&keys)).unwrap_or_default()
 }
 
 #[cfg(feature = "bulk")]

@@ -10,8 +10,6 @@ pub mod client;
 mod details;
 mod js;
 #[cfg(feature = "plan")]
-mod js_json;
-#[cfg(feature = "plan")]
 pub mod plan;
 mod transport;
 

@@ -9,7 +9,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll};
 
-use js_sys::{Array, Object, Promise};
+use js_sys::{Array, JsString, Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -21,15 +21,16 @@ use crate::batch::{batch_body, read_batch_response, SubRequest, MAX_BATCH_REQUES
 use crate::contract::ClientCode;
 use crate::details::validate_create_request;
 use crate::error::{Error, Problem};
+use crate::json::{JsonNode, JsonTree};
 use crate::model::PlannerTask;
 use crate::plan::{
     buckets_url, category_key, group_plans_url, mail_filter_path, match_plan_title, parse_bucket, parse_labels,
     parse_mail_lookup, parse_page, parse_plan, parse_user, people_to_look_up, plan_details_url, plan_url, resolve_task,
-    user_path, Bucket, PeopleCache, Person, Plan as PlanData, PlanInfo, Resolved, BATCH_LOOKUPS_OVER, MAX_PAGES,
-    NAME_FIELDS,
+    resolved_task_text, user_path, Bucket, PeopleCache, Person, Plan as PlanData, PlanInfo, Resolved,
+    BATCH_LOOKUPS_OVER, MAX_PAGES,
 };
 use crate::request::{check_header_value, checked_base_url, Endpoint, DEFAULT_V1_BASE};
-use crate::schema::{Resource, ASSIGNMENT_ODATA_TYPE, FIRST_ORDER_HINT};
+use crate::schema::Resource;
 
 /// Which plan to open.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -215,20 +216,29 @@ impl<T> Future for JoinAll<'_, T> {
     }
 }
 
-/// One GET (or, with `body`, a `$batch` POST of GETs) through the client's loop: the parsed object.
+/// One GET (or, with `body`, a `$batch` POST of GETs) through the client's loop: the answer's JSON
+/// text (which the loop has checked is a JSON object), read by the callers as a [`JsonTree`].
 async fn read(
     url: &str,
     body: Option<&str>,
     client_request_id: &str,
     options: &CreateTaskOptions,
-) -> Result<JsValue, Error> {
+) -> Result<String, Error> {
     let mut headers =
         vec![("Accept", String::from("application/json")), ("client-request-id", client_request_id.to_owned())];
     if body.is_some() {
         headers.push(("Content-Type", String::from("application/json")));
     }
     let sent = Sent { method: if body.is_some() { "POST" } else { "GET" }, url, headers: &headers, body };
-    exchange(&Exchange::Read(&[200]), &sent, client_request_id, options).await.map(|a| a.value).map_err(|s| s.error)
+    exchange(&Exchange::Read(&[200]), &sent, client_request_id, options).await.map(|a| a.body).map_err(|s| s.error)
+}
+
+/// `text` read as a tree, handed to `read`; text that is not JSON reads as the wrong shape.
+fn with_tree<T>(text: &str, read: impl FnOnce(&JsonNode<'_>) -> Result<T, Error>) -> Result<T, Error> {
+    match JsonTree::parse(text, js::number) {
+        Some(tree) => read(&tree.root()),
+        None => Err(Error::invalid_response(ClientCode::WrongShape, "The service's answer is not JSON")),
+    }
 }
 
 /// Every item of every page of a list, following only same-origin next links.
@@ -237,7 +247,7 @@ async fn read_all(
     base: &str,
     client_request_id: &str,
     options: &CreateTaskOptions,
-) -> Result<Vec<JsValue>, Error> {
+) -> Result<Vec<String>, Error> {
     let mut all = Vec::new();
     let mut next = Some(url);
     let mut pages = 0;
@@ -247,7 +257,14 @@ async fn read_all(
             return Err(Error::invalid_response(ClientCode::WrongShape, "The list has no end (too many pages)"));
         }
         let page = read(&url, None, client_request_id, options).await?;
-        let page = parse_page(&page, base, |item| Ok(item.clone()))?;
+        // Each item as its own JSON text: the page's tree does not outlive this loop.
+        let page = with_tree(&page, |page| {
+            parse_page(page, base, |item| {
+                let mut text = String::new();
+                item.write(&mut text);
+                Ok(text)
+            })
+        })?;
         all.extend(page.items);
         next = page.next.filter(|n| *n != url);
     }
@@ -265,7 +282,8 @@ async fn load(target: &PlanTarget, base: &str, crid: &str, options: &CreateTaskO
         PlanTarget::Id(id) => (id.clone(), None),
         PlanTarget::Titled { group_id, title } => {
             let plans = read_all(group_plans_url(base, group_id), base, crid, options).await?;
-            let plans = plans.iter().map(parse_plan).collect::<Result<Vec<PlanInfo>, Error>>()?;
+            let plans =
+                plans.iter().map(|p| with_tree(p, |t| parse_plan(t))).collect::<Result<Vec<PlanInfo>, Error>>()?;
             let plan = match_plan_title(&plans, title, &js::lower_case)?;
             (plan.id.clone(), Some(plan))
         }
@@ -278,16 +296,20 @@ async fn load(target: &PlanTarget, base: &str, crid: &str, options: &CreateTaskO
     if known.is_none() {
         futures.push(Box::pin(async move {
             let plan = read(&plan_url(base, id), None, crid, options).await?;
-            parse_plan(&plan).map(Loaded::Info)
+            with_tree(&plan, |t| parse_plan(t)).map(Loaded::Info)
         }));
     }
     futures.push(Box::pin(async move {
         let buckets = read_all(buckets_url(base, id), base, crid, options).await?;
-        buckets.iter().map(parse_bucket).collect::<Result<Vec<Bucket>, Error>>().map(Loaded::Buckets)
+        buckets
+            .iter()
+            .map(|b| with_tree(b, |t| parse_bucket(t)))
+            .collect::<Result<Vec<Bucket>, Error>>()
+            .map(Loaded::Buckets)
     }));
     futures.push(Box::pin(async move {
         let details = read(&plan_details_url(base, id), None, crid, options).await?;
-        parse_labels(&details).map(Loaded::Labels)
+        with_tree(&details, |t| parse_labels(t)).map(Loaded::Labels)
     }));
     let mut plan = PlanData {
         info: known.unwrap_or(PlanInfo { id: plan_id.clone(), title: String::new(), group_id: None }),
@@ -319,11 +341,15 @@ async fn refresh(inner: &Inner) -> Result<(), Error> {
 /// parallel, or `$batch`es of up to 20 when there are many.
 async fn look_up_people(
     inner: &Inner,
-    inputs: &[JsValue],
+    inputs: &[String],
     crid: &str,
     options: &CreateTaskOptions,
 ) -> Result<(), Error> {
-    let who = people_to_look_up(inputs, &inner.people.borrow());
+    let who = {
+        let trees: Vec<JsonTree<'_>> = inputs.iter().filter_map(|text| JsonTree::parse(text, js::number)).collect();
+        let roots: Vec<JsonNode<'_>> = trees.iter().map(JsonTree::root).collect();
+        people_to_look_up(&roots, &inner.people.borrow())
+    };
     if who.is_empty() {
         return Ok(());
     }
@@ -359,7 +385,7 @@ fn with_base(base: &str, path: &str) -> String {
 /// `GET /users/{upn}`; a 404 is nobody by that name, then (for an address) `$filter=mail eq`.
 async fn look_up_one(base: &str, who: &str, crid: &str, options: &CreateTaskOptions) -> Result<Person, Error> {
     match read(&with_base(base, &user_path(who)), None, crid, options).await {
-        Ok(user) => parse_user(&user).map(Person::Found),
+        Ok(user) => with_tree(&user, |t| parse_user(t)).map(Person::Found),
         Err(e) if e.status == Some(404) => look_up_mail(base, who, crid, options).await,
         Err(e) => Err(e),
     }
@@ -370,7 +396,7 @@ async fn look_up_mail(base: &str, who: &str, crid: &str, options: &CreateTaskOpt
         return Ok(Person::Unknown);
     }
     let answer = read(&with_base(base, &mail_filter_path(who)), None, crid, options).await?;
-    parse_mail_lookup(&answer)
+    with_tree(&answer, |t| parse_mail_lookup(t))
 }
 
 /// One `$batch` of `GET /users/{upn}`; a sub-request the batch did not answer well is sent on its own
@@ -394,15 +420,21 @@ async fn look_up_batch(
         .collect();
     let ids: Vec<String> = requests.iter().map(|r| r.id.clone()).collect();
     let answer = read(&with_base(base, "/$batch"), Some(&batch_body(&requests)), crid, options).await?;
-    let responses = read_batch_response(&answer, &ids).unwrap_or_default();
+    // What each sub-response says, read before any lookup is sent again (the tree stays here).
+    let first_pass: Vec<(Option<u16>, Option<String>)> = {
+        let tree = JsonTree::parse(&answer, js::number);
+        let responses = tree.as_ref().and_then(|t| read_batch_response(&t.root(), &ids)).unwrap_or_default();
+        (0..who.len())
+            .map(|i| {
+                let sub = responses.get(i).and_then(Option::as_ref);
+                (sub.map(|s| s.status), sub.and_then(|s| s.body.as_ref()).and_then(|b| parse_user(b).ok()))
+            })
+            .collect()
+    };
     let mut out = Vec::with_capacity(who.len());
-    for (i, w) in who.iter().enumerate() {
-        let sub = responses.get(i).and_then(Option::as_ref);
-        let person = match (sub.map(|s| s.status), sub.and_then(|s| s.body.as_ref())) {
-            (Some(200), Some(body)) => match parse_user(body) {
-                Ok(id) => Person::Found(id),
-                Err(_) => look_up_one(base, w, crid, options).await?,
-            },
+    for (w, (status, user)) in who.iter().zip(first_pass) {
+        let person = match (status, user) {
+            (Some(200), Some(id)) => Person::Found(id),
             (Some(404), _) => look_up_mail(base, w, crid, options).await?,
             _ => look_up_one(base, w, crid, options).await?,
         };
@@ -414,82 +446,37 @@ async fn look_up_batch(
 // ---------------------------------------------------------------------------------------------
 // Resolving and creating.
 
-/// The caller's input read once ([`js::snapshot`]): everything after works on this copy, which is
-/// never the caller's object.
-fn copy_of(input: &JsValue) -> Result<JsValue, Error> {
-    js::snapshot(input)
-}
-
-fn copies(inputs: &[JsValue]) -> (Vec<Result<JsValue, Error>>, Vec<JsValue>) {
-    let copies: Vec<Result<JsValue, Error>> = inputs.iter().map(copy_of).collect();
+/// The caller's inputs read once each ([`js::snapshot_text`]): everything after works on these JSON
+/// texts, never on the caller's objects.
+fn copies(inputs: &[JsValue]) -> (Vec<Result<String, Error>>, Vec<String>) {
+    let copies: Vec<Result<String, Error>> = inputs.iter().map(js::snapshot_text).collect();
     let readable = copies.iter().filter_map(|c| c.as_ref().ok().cloned()).collect();
     (copies, readable)
 }
 
 /// The plain plannerTask input for `copy` (the client's copy of the caller's input), or its
 /// problems: every name that does not resolve, and every rule the resolved task breaks.
-fn resolve_one(plan: &PlanData, people: &PeopleCache, copy: &Result<JsValue, Error>) -> Result<JsValue, Vec<Problem>> {
+fn resolve_one(plan: &PlanData, people: &PeopleCache, copy: &Result<String, Error>) -> Result<JsValue, Vec<Problem>> {
     let copy = match copy {
-        Ok(copy) => copy.clone(),
+        Ok(copy) => copy,
         Err(e) if e.problems.is_empty() => return Err(vec![Problem::new("", e.message.clone())]),
         Err(e) => return Err(e.problems.clone()),
     };
-    let resolved = resolve_task(&copy, plan, people, &js::lower_case);
-    let (resolved, mut problems) = match resolved {
+    let tree = js::snapshot_tree(copy).map_err(|e| e.problems)?;
+    let (resolved, mut problems) = match resolve_task(&tree.root(), plan, people, &js::lower_case) {
         Ok(r) => (r, Vec::new()),
         Err(p) => (Resolved::default(), p),
     };
-    apply(&copy, &plan.info.id, &resolved);
-    if let Err(more) = validate_create_request(&copy, Resource::PlannerTask) {
+    let task = resolved_task_text(&tree.root(), &plan.info.id, &resolved);
+    let checked = js::snapshot_tree(&task).map_err(|e| e.problems)?;
+    if let Err(more) = validate_create_request(&checked.root(), Resource::PlannerTask) {
         problems.extend(more);
     }
-    if problems.is_empty() {
-        Ok(copy)
-    } else {
-        Err(problems)
+    if !problems.is_empty() {
+        return Err(problems);
     }
-}
-
-/// `target[key]`, made an empty object when absent; `None` when it is something else, which is left
-/// as the caller gave it for validation to report.
-fn object_member(target: &JsValue, key: &str) -> Option<JsValue> {
-    match js::get(target, key) {
-        Some(member) if member.is_object() && !js::is_array(&member) => Some(member),
-        Some(_) => None,
-        None => {
-            let member: JsValue = Object::new().into();
-            js::set(target, key, &member);
-            Some(member)
-        }
-    }
-}
-
-/// Applies `resolved` to the client's own copy of an input.
-fn apply(copy: &JsValue, plan_id: &str, resolved: &Resolved) {
-    for name in NAME_FIELDS {
-        js::remove(copy, name);
-    }
-    js::set(copy, "planId", &JsValue::from_str(plan_id));
-    if let Some(bucket) = &resolved.bucket_id {
-        js::set(copy, "bucketId", &JsValue::from_str(bucket));
-    }
-    if let Some(assignments) = (!resolved.assignees.is_empty()).then(|| object_member(copy, "assignments")).flatten() {
-        for id in &resolved.assignees {
-            if js::get(&assignments, id).is_none() {
-                let assignment = Object::new();
-                js::set(&assignment, "@odata.type", &JsValue::from_str(ASSIGNMENT_ODATA_TYPE));
-                js::set(&assignment, "orderHint", &JsValue::from_str(FIRST_ORDER_HINT));
-                js::set(&assignments, id, &assignment);
-            }
-        }
-    }
-    if let Some(categories) =
-        (!resolved.categories.is_empty()).then(|| object_member(copy, "appliedCategories")).flatten()
-    {
-        for n in &resolved.categories {
-            js::set(&categories, &category_key(*n), &JsValue::TRUE);
-        }
-    }
+    // The create paths take a JS task, as the caller's createTask does.
+    js::json_parse(&JsString::from(task)).ok_or_else(|| vec![Problem::new("", "cannot be read as JSON data")])
 }
 
 fn problems_error(problems: Vec<Problem>) -> Error {
@@ -506,7 +493,7 @@ async fn resolve_for_create(
     let mut options = options.clone();
     let crid = call_id(&options)?;
     options.client_request_id = Some(crid.clone());
-    let copy = copy_of(input)?;
+    let copy = js::snapshot_text(input)?;
     look_up_people(inner, std::slice::from_ref(&copy), &crid, &options).await?;
     let task = resolve_one(&inner.plan.borrow(), &inner.people.borrow(), &Ok(copy)).map_err(problems_error)?;
     Ok((task, options))
