@@ -105,7 +105,7 @@ pub fn read_batch_response<V: JsonView>(parsed: &V, ids: &[String]) -> Option<Ve
         let header = |name: &str| -> Option<String> {
             let headers = headers.as_ref()?;
             headers
-                .entries()
+                .members()
                 .into_iter()
                 .find(|(key, _)| key.eq_ignore_ascii_case(name))
                 .and_then(|(_, value)| value.as_str().map(Cow::into_owned))

@@ -83,7 +83,7 @@ pub fn parse_labels<V: JsonView>(details: &V) -> Result<Vec<(u32, String)>, Erro
     }
     let mut labels = Vec::new();
     if let Some(descriptions) = details.get("categoryDescriptions") {
-        for (key, value) in descriptions.entries() {
+        for (key, value) in descriptions.members() {
             if let (Some(n), Some(name)) = (category_number(Resource::PlannerTask, &key), value.as_str()) {
                 if !name.is_empty() {
                     labels.push((n, name.into_owned()));

@@ -221,7 +221,7 @@ pub(crate) fn check_type<V: JsonView>(
                 problems.push(Problem::new(path, must_be("an identitySet object", kind)));
                 return;
             }
-            for (key, identity) in value.entries() {
+            for (key, identity) in value.members() {
                 // identitySet is open: `user`, `application`, `device` and dynamic members are identities
                 // (objects) or null; `@odata.*` annotations are strings.
                 if key.starts_with('@') || matches!(identity.kind(), JsonKind::Null | JsonKind::Object) {
@@ -235,7 +235,7 @@ pub(crate) fn check_type<V: JsonView>(
                 problems.push(Problem::new(path, must_be("an object of categoryN: boolean", kind)));
                 return;
             }
-            for (key, flag) in value.entries() {
+            for (key, flag) in value.members() {
                 if key.starts_with("@odata.") {
                     continue;
                 }
@@ -256,7 +256,7 @@ pub(crate) fn check_type<V: JsonView>(
                 problems.push(Problem::new(path, must_be("an object keyed by user id", kind)));
                 return;
             }
-            for (user_id, assignment) in value.entries() {
+            for (user_id, assignment) in value.members() {
                 let sub = child_path(path, &user_id);
                 match assignment.kind() {
                     JsonKind::Object => {
@@ -314,7 +314,7 @@ fn check_assignments<V: JsonView>(
     fixes: &mut Vec<AssignmentFix>,
     problems: &mut Vec<Problem>,
 ) {
-    let entries = assignments.entries();
+    let entries = assignments.members();
     if mode == Mode::Client && entries.len() > MAX_ASSIGNEES {
         problems.push(Problem::new(
             "assignments",
@@ -329,7 +329,7 @@ fn check_assignments<V: JsonView>(
         // check_type has already refused values that are not objects.
         let odata_type = assignment.get("@odata.type");
         let order_hint = assignment.get("orderHint");
-        let mut fix = AssignmentFix { user_id: user_id.clone(), add_odata_type: false, add_order_hint: false };
+        let mut fix = AssignmentFix { user_id: user_id.to_string(), add_odata_type: false, add_order_hint: false };
         match odata_type.as_ref().map(|t| t.as_str().map(|s| s.into_owned())) {
             None => match mode {
                 Mode::Client => fix.add_odata_type = true,

@@ -102,7 +102,7 @@ fn through_view<V: JsonView>(v: &V) -> Value {
         JsonKind::Number => serde_json::Number::from_f64(v.as_f64().unwrap()).map_or(Value::Null, Value::Number),
         JsonKind::String => Value::String(v.as_str().unwrap().into_owned()),
         JsonKind::Array => Value::Array(v.items().iter().map(through_view).collect()),
-        JsonKind::Object => Value::Object(v.entries().iter().map(|(k, v)| (k.clone(), through_view(v))).collect()),
+        JsonKind::Object => Value::Object(v.members().iter().map(|(k, v)| (k.to_string(), through_view(v))).collect()),
     }
 }
 

@@ -266,8 +266,8 @@ fn open_type<V: JsonView>(
             }
         }
         JsonKind::Object => {
-            for (key, item) in value.entries() {
-                entries.push((Some(key), item));
+            for (key, item) in value.members() {
+                entries.push((Some(key.into_owned()), item));
             }
         }
         other => problems.push(Problem::new(path, must_be("an array, or an object in the Graph form", other))),
@@ -402,8 +402,8 @@ fn reference<V: JsonView>(
 /// Refuses the members of `object` not in `allowed`: a misspelt name would otherwise be dropped silently,
 /// and a service-set one (`lastModifiedBy`, `id`) cannot be sent.
 fn only<V: JsonView>(object: &V, path: &str, allowed: &[&str], problems: &mut Vec<Problem>) {
-    for (name, _) in object.entries() {
-        if !allowed.contains(&name.as_str()) {
+    for (name, _) in object.members() {
+        if !allowed.contains(&&*name) {
             let mut m = String::from("cannot be sent: use ");
             for (i, a) in allowed.iter().enumerate() {
                 if i > 0 {

@@ -56,13 +56,10 @@ pub trait JsonView: Sized {
     fn as_str(&self) -> Option<Cow<'_, str>>;
     /// The member `key` of an object; `None` when absent (a JS `undefined` counts as absent).
     fn get(&self, key: &str) -> Option<Self>;
-    /// The members of an object in their order; empty for anything else.
-    fn entries(&self) -> Vec<(String, Self)>;
-    /// The same members, with keys borrowed where the view can lend them (the hot paths: the task's
-    /// own members and the created task's).
-    fn members(&self) -> Vec<(Cow<'_, str>, Self)> {
-        self.entries().into_iter().map(|(key, value)| (Cow::Owned(key), value)).collect()
-    }
+    /// The members of an object in their order (a repeated key once, in its first place, with its last
+    /// value, as `JSON.parse` reads it), keys borrowed where the view can lend them; empty for anything
+    /// else.
+    fn members(&self) -> Vec<(Cow<'_, str>, Self)>;
     /// The items of an array; empty for anything else.
     fn items(&self) -> Vec<Self>;
 }
@@ -95,9 +92,9 @@ impl JsonView for &serde_json::Value {
         self.as_object().and_then(|map| map.get(key))
     }
 
-    fn entries(&self) -> Vec<(String, Self)> {
+    fn members(&self) -> Vec<(Cow<'_, str>, Self)> {
         match self.as_object() {
-            Some(map) => map.iter().map(|(k, v)| (k.clone(), v)).collect(),
+            Some(map) => map.iter().map(|(k, v)| (Cow::Borrowed(k.as_str()), v)).collect(),
             None => Vec::new(),
         }
     }

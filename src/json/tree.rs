@@ -240,10 +240,6 @@ impl<'a> JsonView for JsonNode<'a> {
             .last()
     }
 
-    fn entries(&self) -> Vec<(String, Self)> {
-        self.members().into_iter().map(|(key, value)| (key.into_owned(), value)).collect()
-    }
-
     fn members(&self) -> Vec<(Cow<'_, str>, Self)> {
         if self.node().kind != JsonKind::Object {
             return Vec::new();
@@ -561,7 +557,7 @@ mod tests {
             JsonKind::Number => serde_json::Number::from_f64(v.as_f64().unwrap()).map_or(Value::Null, Value::Number),
             JsonKind::String => Value::String(v.as_str().unwrap().into_owned()),
             JsonKind::Array => Value::Array(v.items().iter().map(to_value).collect()),
-            JsonKind::Object => Value::Object(v.entries().iter().map(|(k, v)| (k.clone(), to_value(v))).collect()),
+            JsonKind::Object => Value::Object(v.members().iter().map(|(k, v)| (k.to_string(), to_value(v))).collect()),
         }
     }
 
@@ -637,13 +633,15 @@ mod tests {
         let tree = JsonTree::parse(r#"{"a":1,"b":2,"\u0061":3}"#, number).unwrap();
         let root = tree.root();
         assert_eq!(root.get("a").and_then(|v| v.as_f64()), Some(3.0));
-        let entries: Vec<(String, Option<f64>)> = root.entries().into_iter().map(|(k, v)| (k, v.as_f64())).collect();
+        let entries: Vec<(String, Option<f64>)> =
+            root.members().into_iter().map(|(k, v)| (k.into_owned(), v.as_f64())).collect();
         assert_eq!(entries, [("a".to_owned(), Some(3.0)), ("b".to_owned(), Some(2.0))]);
         // Many keys, many repeats: linear.
         let many: Vec<String> = (0..50_000).map(|i| format!("\"k{}\":{i}", i % 1000)).collect();
         let text = format!("{{{}}}", many.join(","));
         let tree = JsonTree::parse(&text, number).unwrap();
-        let entries = tree.root().entries();
+        let root = tree.root();
+        let entries = root.members();
         assert_eq!(entries.len(), 1000);
         assert_eq!(entries[7].0, "k7");
         assert_eq!(entries[7].1.as_f64(), Some(49_007.0));
