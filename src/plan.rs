@@ -546,28 +546,16 @@ pub fn resolved_task_text(input: &JsonNode<'_>, plan_id: &str, resolved: &Resolv
     let new_assignees: Vec<&String> =
         resolved.assignees.iter().filter(|id| input.get("assignments").and_then(|a| a.get(id)).is_none()).collect();
     let category_keys: Vec<String> = resolved.categories.iter().map(|n| category_key(*n)).collect();
+    let mut assignment = String::from("{\"@odata.type\":");
+    push_json_string(&mut assignment, ASSIGNMENT_ODATA_TYPE);
+    assignment.push_str(",\"orderHint\":");
+    push_json_string(&mut assignment, FIRST_ORDER_HINT);
+    assignment.push('}');
     let push_assignments = |out: &mut String, first: bool| {
-        for (i, id) in new_assignees.iter().enumerate() {
-            if i > 0 || !first {
-                out.push(',');
-            }
-            push_json_string(out, id);
-            out.push_str(":{\"@odata.type\":");
-            push_json_string(out, ASSIGNMENT_ODATA_TYPE);
-            out.push_str(",\"orderHint\":");
-            push_json_string(out, FIRST_ORDER_HINT);
-            out.push('}');
-        }
+        push_pairs(out, first, new_assignees.iter().map(|id| (id.as_str(), &*assignment)))
     };
-    let push_categories = |out: &mut String, first: bool| {
-        for (i, key) in category_keys.iter().enumerate() {
-            if i > 0 || !first {
-                out.push(',');
-            }
-            push_json_string(out, key);
-            out.push_str(":true");
-        }
-    };
+    let push_categories =
+        |out: &mut String, first: bool| push_pairs(out, first, category_keys.iter().map(|key| (key.as_str(), "true")));
     let mut out = String::new();
     input.write_members(
         &mut out,
@@ -605,6 +593,18 @@ pub fn resolved_task_text(input: &JsonNode<'_>, plan_id: &str, resolved: &Resolv
         },
     );
     out
+}
+
+/// Writes `"key":value` pairs (each value JSON text already), the first after a comma unless `first`.
+fn push_pairs<'a>(out: &mut String, first: bool, pairs: impl Iterator<Item = (&'a str, &'a str)>) {
+    for (i, (key, value)) in pairs.enumerate() {
+        if i > 0 || !first {
+            out.push(',');
+        }
+        push_json_string(out, key);
+        out.push(':');
+        out.push_str(value);
+    }
 }
 
 /// The plan of `plans` (a group's) titled `title`, compared without case: none, or more than one, is

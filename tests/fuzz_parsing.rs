@@ -106,6 +106,27 @@ fn through_view<V: JsonView>(v: &V) -> Value {
     }
 }
 
+/// Hand-picked texts (every escape, surrogate pairs, big and small numbers, empty keys): the tree and
+/// serde_json read the same values.
+#[test]
+fn the_json_tree_reads_these_as_serde_json_does() {
+    for text in [
+        r#"{"id":"abc","n":5,"f":-0.5,"e":1e3,"t":true,"x":false,"z":null,"a":[1,[2,{}],[]],"o":{"k":{"d":"e"}}}"#,
+        " [ 1 , 2 ,\n\t3 ] ",
+        r#""\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00""#,
+        "0",
+        "-0",
+        "123456789012345678901234567890",
+        "1.5E-7",
+        r#"{"":""}"#,
+        "\"é ✓ 😀\"",
+    ] {
+        let tree = JsonTree::parse(text, number).unwrap_or_else(|| panic!("refused {text:?}"));
+        let expected: Value = serde_json::from_str(text).unwrap();
+        assert_eq!(through_view(&tree.root()), through_view(&&expected), "{text}");
+    }
+}
+
 proptest! {
     #![proptest_config(config())]
 

@@ -543,45 +543,9 @@ impl Parser<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::Value;
 
     fn number(text: &str) -> f64 {
         text.parse().unwrap_or(f64::NAN)
-    }
-
-    /// The tree read back as a serde_json value, through JsonView only.
-    fn to_value<V: JsonView>(v: &V) -> Value {
-        match v.kind() {
-            JsonKind::Null | JsonKind::Other => Value::Null,
-            JsonKind::Bool => Value::Bool(v.as_bool().unwrap()),
-            JsonKind::Number => serde_json::Number::from_f64(v.as_f64().unwrap()).map_or(Value::Null, Value::Number),
-            JsonKind::String => Value::String(v.as_str().unwrap().into_owned()),
-            JsonKind::Array => Value::Array(v.items().iter().map(to_value).collect()),
-            JsonKind::Object => Value::Object(v.members().iter().map(|(k, v)| (k.to_string(), to_value(v))).collect()),
-        }
-    }
-
-    fn same_as_serde(text: &str) {
-        let tree = JsonTree::parse(text, number).unwrap_or_else(|| panic!("refused {text:?}"));
-        let expected: Value = serde_json::from_str(text).unwrap();
-        assert_eq!(to_value(&tree.root()), to_value(&&expected), "{text}");
-    }
-
-    #[test]
-    fn reads_what_serde_json_reads() {
-        for text in [
-            r#"{"id":"abc","n":5,"f":-0.5,"e":1e3,"t":true,"x":false,"z":null,"a":[1,[2,{}],[]],"o":{"k":{"d":"e"}}}"#,
-            " [ 1 , 2 ,\n\t3 ] ",
-            r#""\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00""#,
-            "0",
-            "-0",
-            "123456789012345678901234567890",
-            "1.5E-7",
-            r#"{"":""}"#,
-            "\"é ✓ 😀\"",
-        ] {
-            same_as_serde(text);
-        }
     }
 
     #[test]
