@@ -25,7 +25,7 @@ use tokio::sync::oneshot;
 use graph_tasks::schema::Resource;
 
 use crate::details;
-use writer::{serve, Engine, Job};
+use writer::{serve, Engine, Job, Rollback};
 
 pub(crate) use seed::{check_plan, Bucket, Group, Plan, Seed, User, DEFAULT_USER_ID, DEFAULT_USER_NAME};
 
@@ -169,15 +169,16 @@ impl Store {
         let (engine, reads) = match data {
             None => {
                 let conn = Connection::open_in_memory().map_err(|e| e.to_string())?;
+                open::tune_memory(&conn).map_err(|e| e.to_string())?;
                 open::init(&conn).map_err(|e| e.to_string())?;
-                let engine = Arc::new(Mutex::new(Engine::new(conn, seed).map_err(|e| e.to_string())?));
+                let engine = Arc::new(Mutex::new(Engine::new(conn, seed, Rollback::None).map_err(|e| e.to_string())?));
                 (engine.clone(), Reads::Shared(engine))
             }
             Some(path) => {
                 open::check_file(path)?;
                 report.torn_wal_bytes = open::torn_wal_tail(path);
                 let conn = open::open_file(path)?;
-                let engine = Engine::new(conn, seed).map_err(|e| format!("cannot read the journal {}: {e}", path.display()))?;
+                let engine = Engine::new(conn, seed, Rollback::Journal).map_err(|e| format!("cannot read the journal {}: {e}", path.display()))?;
                 (Arc::new(Mutex::new(engine)), Reads::Own(Mutex::new(open::open_reader(path)?)))
             }
         };

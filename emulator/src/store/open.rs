@@ -145,6 +145,30 @@ pub(crate) fn open_file(path: &Path) -> Result<Connection, String> {
     Ok(conn)
 }
 
+/// The in-memory database (no `--data`), before the schema: it has no durability to keep, so it
+/// keeps no rollback journal, and its pages are large. Measured on 30,000 bench-shaped inserts in
+/// groups of 8 (`:memory:`, SQLite 3.50):
+///
+/// - SQLite's default there is `journal_mode=MEMORY`: each transaction copies every page it is the
+///   first to change into a journal in memory, about 1.7 µs of a 6.5 µs insert. `OFF` keeps none.
+/// - With 4 KiB pages an in-memory database gets slower as it grows (6.5 µs per insert at 30,000
+///   tasks, 23 µs at 300,000): a B-tree rebalance renumbers pages through a temporary page number
+///   (the lock-byte page, 262,145 for 4 KiB pages), and the commit that follows then sweeps the
+///   whole page-cache hash table, which in memory holds every page of the database. 32 KiB pages
+///   make that table an eighth the size and the temporary number 32,769: 3.2 µs per insert at
+///   30,000 tasks, 4.3 µs at 300,000 (16 and 64 KiB measured within 10% of it).
+///
+/// Without a journal a transaction cannot be rolled back: [`super::writer::Engine`] then keeps what
+/// a failed group got done (only running out of memory can fail one here) and says so per write.
+/// `synchronous` does not matter in memory: nothing is ever synced.
+pub(crate) fn tune_memory(conn: &Connection) -> rusqlite::Result<()> {
+    conn.pragma_update(None, "page_size", MEMORY_PAGE_SIZE)?;
+    conn.pragma_update(None, "journal_mode", "OFF")
+}
+
+/// The page size of the in-memory database (see [`tune_memory`]).
+pub(crate) const MEMORY_PAGE_SIZE: i64 = 32 << 10;
+
 /// A second connection to the same file for reads, which WAL lets run beside the writer.
 pub(crate) fn open_reader(path: &Path) -> Result<Connection, String> {
     let conn = Connection::open(path).map_err(|e| format!("cannot open the journal {} for reading: {e}", path.display()))?;
@@ -191,6 +215,16 @@ mod tests {
         drop(conn);
         assert!(check_file(&path).unwrap_err().contains("newer"));
         let _ = std::fs::remove_dir_all(path.parent().unwrap());
+    }
+
+    #[test]
+    fn memory_database_keeps_no_journal_and_large_pages() {
+        let conn = Connection::open_in_memory().unwrap();
+        tune_memory(&conn).unwrap();
+        init(&conn).unwrap();
+        let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
+        let page: i64 = conn.pragma_query_value(None, "page_size", |r| r.get(0)).unwrap();
+        assert_eq!((mode.as_str(), page), ("off", MEMORY_PAGE_SIZE));
     }
 
     #[test]

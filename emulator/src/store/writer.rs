@@ -24,6 +24,17 @@ pub(super) struct Engine {
     pub(super) conn: Connection,
     plans: HashMap<String, Counts>,
     bucket_plan: HashMap<String, String>,
+    rollback: Rollback,
+}
+
+/// What a transaction that fails part-way can do about the writes it already applied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Rollback {
+    /// The file's write-ahead log: the transaction rolls back, and none of its writes is stored.
+    Journal,
+    /// The in-memory database keeps no journal (`open::tune_memory`): the writes applied before the
+    /// one that failed stay, and are answered as stored; that one and those after it are not.
+    None,
 }
 
 pub(super) enum Job {
@@ -34,8 +45,8 @@ pub(super) enum Job {
 
 impl Engine {
     /// Puts `seed` in place of an earlier seed and reads the counters.
-    pub(super) fn new(conn: Connection, seed: &Seed) -> rusqlite::Result<Engine> {
-        let mut engine = Engine { conn, plans: HashMap::new(), bucket_plan: HashMap::new() };
+    pub(super) fn new(conn: Connection, seed: &Seed, rollback: Rollback) -> rusqlite::Result<Engine> {
+        let mut engine = Engine { conn, plans: HashMap::new(), bucket_plan: HashMap::new(), rollback };
         let tx = engine.conn.transaction()?;
         tx.execute_batch(
             "DELETE FROM users; DELETE FROM groups; DELETE FROM buckets WHERE plan_id IN (SELECT id FROM plans WHERE seeded = 1); DELETE FROM plans WHERE seeded = 1;",
@@ -88,23 +99,35 @@ impl Engine {
         Ok(())
     }
 
-    /// Applies `writes` in one transaction; one result each. When the transaction fails, none of
-    /// them is stored and all of them get `Storage`.
+    /// Applies `writes` in one transaction; one result each. When the transaction fails, with a
+    /// journal none of them is stored and all of them get `Storage`; without one (in memory) those
+    /// applied before the failure keep their results and the others get `Storage`.
     pub(super) fn run(&mut self, writes: Vec<Write>) -> Vec<Result<Written, Refusal>> {
         let count = writes.len();
-        match self.try_run(&writes) {
-            Ok(results) => results,
-            Err(e) => {
+        let mut results = Vec::with_capacity(count);
+        let Err(e) = self.try_run(&writes, &mut results) else { return results };
+        match self.rollback {
+            Rollback::Journal => {
                 let _ = self.conn.execute_batch("ROLLBACK");
-                let _ = self.load();
-                vec![Err(Refusal::Storage(e.to_string())); count]
+                results.clear();
+            }
+            // ROLLBACK is undefined without a journal (SQLite's docs): the transaction is ended as
+            // it stands instead. A result is pushed once its write is wholly applied, so `results`
+            // holds exactly the writes that stay; the one that failed may stay part-done (a plan
+            // short of buckets), which only running out of memory can cause here.
+            Rollback::None => {
+                if !self.conn.is_autocommit() {
+                    let _ = self.conn.execute_batch("COMMIT");
+                }
             }
         }
+        let _ = self.load();
+        results.resize(count, Err(Refusal::Storage(e.to_string())));
+        results
     }
 
-    fn try_run(&mut self, writes: &[Write]) -> rusqlite::Result<Vec<Result<Written, Refusal>>> {
+    fn try_run(&mut self, writes: &[Write], results: &mut Vec<Result<Written, Refusal>>) -> rusqlite::Result<()> {
         self.conn.execute_batch("BEGIN IMMEDIATE")?;
-        let mut results = Vec::with_capacity(writes.len());
         for write in writes {
             results.push(match write {
                 Write::Task(task) => self.insert_task(task)?,
@@ -114,8 +137,7 @@ impl Engine {
                 Write::DeleteTask { id, if_match } => self.delete_task(id, if_match)?,
             });
         }
-        self.conn.execute_batch("COMMIT")?;
-        Ok(results)
+        self.conn.execute_batch("COMMIT")
     }
 
     fn insert_task(&mut self, task: &NewTask) -> rusqlite::Result<Result<Written, Refusal>> {
