@@ -31,7 +31,7 @@ impl Caller {
 }
 
 /// The 401 Graph answers, with its `WWW-Authenticate`.
-fn unauthorized(message: &str) -> GraphError {
+pub(crate) fn unauthorized(message: &str) -> GraphError {
     GraphError::new(StatusCode::UNAUTHORIZED, "InvalidAuthenticationToken", message)
         .with_header("www-authenticate", "Bearer realm=\"\", authorization_uri=\"https://login.microsoftonline.com/common/oauth2/authorize\"")
 }

@@ -21,7 +21,6 @@ use http_body_util::BodyExt;
 use serde_json::{json, Map, Value};
 use tower::ServiceExt;
 
-use crate::auth::authenticate;
 use crate::body::{is_json, read_body, BodyRead};
 use crate::create::record_body;
 use crate::error::GraphError;
@@ -171,7 +170,7 @@ pub(crate) async fn batch(State(app): State<Arc<App>>, Extension(version): Exten
         Ok(resp) => resp,
         Err(e) => e.into_response(),
     };
-    if authenticate(&app, &parts.headers).is_ok() {
+    if ctx.caller().is_ok() {
         let (body, truncated) = record_body(&read);
         resp.extensions_mut().insert(RecordedBody(body, truncated));
     }
@@ -179,7 +178,7 @@ pub(crate) async fn batch(State(app): State<Arc<App>>, Extension(version): Exten
 }
 
 async fn run(app: &Arc<App>, ctx: &Ctx, version: Version, headers: &HeaderMap, read: &BodyRead) -> Result<Response, GraphError> {
-    authenticate(app, headers)?;
+    ctx.caller()?;
     if !is_json(headers) {
         return Err(GraphError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupportedMediaType", "The Content-Type must be application/json."));
     }

@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
+use axum::http::header::{self, HeaderValue};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -175,9 +176,21 @@ async fn requests(State(app): State<Arc<App>>, uri: Uri) -> Result<Response, Gra
         }
     }
     let records = lock(&app.records);
-    let matching: Vec<&Record> = records.iter().filter(|r| want_id.as_ref().is_none_or(|id| r.headers.get("client-request-id") == Some(id))).collect();
+    let matching: Vec<&Record> = records.iter().filter(|r| want_id.is_none() || r.client_request_id == want_id).collect();
     let skip = last.map_or(0, |n| matching.len().saturating_sub(n));
-    Ok(json_of(&matching[skip..], StatusCode::OK))
+    // Each record is its JSON object already.
+    let mut out = Vec::with_capacity(2 + matching[skip..].iter().map(|r| r.json.len() + 1).sum::<usize>());
+    out.push(b'[');
+    for (i, r) in matching[skip..].iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(&r.json);
+    }
+    out.push(b']');
+    let mut resp = (StatusCode::OK, out).into_response();
+    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    Ok(resp)
 }
 
 async fn create_plan(State(app): State<Arc<App>>, req: Request) -> Result<Response, GraphError> {

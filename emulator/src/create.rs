@@ -21,7 +21,7 @@ use graph_tasks::schema::Resource;
 use graph_tasks::validate::{validate_create, Mode, MAX_ACTIVE_TASKS_IN_PLAN, MAX_ASSIGNEES, MAX_TASKS_IN_PLAN};
 use graph_tasks::Problem;
 
-use crate::auth::{authenticate, Caller};
+use crate::auth::Caller;
 use crate::body::{is_json, read_body, BodyRead};
 use crate::details;
 use crate::error::GraphError;
@@ -46,14 +46,11 @@ pub(crate) async fn create(app: Arc<App>, ctx: Ctx, req: Request, target: Target
     lock(&app.stats).writes += 1;
     let (parts, body) = req.into_parts();
     let read = read_body(body).await;
-    let caller = authenticate(&app, &parts.headers);
-    let authenticated = caller.is_ok();
-    let resp = match caller {
-        Ok(caller) => checked(&app, &ctx, &parts.headers, &caller, &read, &target).await,
+    let mut resp = match ctx.caller() {
+        Ok(caller) => checked(&app, &ctx, &parts.headers, caller, &read, &target).await,
         Err(e) => e.into_response(),
     };
-    let mut resp = resp;
-    if authenticated {
+    if ctx.caller().is_ok() {
         let (body, truncated) = record_body(&read);
         resp.extensions_mut().insert(RecordedBody(body, truncated));
     }
@@ -63,12 +60,13 @@ pub(crate) async fn create(app: Arc<App>, ctx: Ctx, req: Request, target: Target
     resp
 }
 
-/// The body as the request record keeps it: text, cut at [`RECORD_BODY_LIMIT`].
-pub(crate) fn record_body(read: &BodyRead) -> (String, bool) {
+/// The body as the request record keeps it: cut at [`RECORD_BODY_LIMIT`] (the bytes shared with
+/// the read, not copied; the record writes them as text once the request is answered).
+pub(crate) fn record_body(read: &BodyRead) -> (Bytes, bool) {
     match read {
-        BodyRead::Complete(b) if b.len() <= RECORD_BODY_LIMIT => (String::from_utf8_lossy(b).into_owned(), false),
-        BodyRead::Complete(b) => (String::from_utf8_lossy(&b[..RECORD_BODY_LIMIT]).into_owned(), true),
-        _ => (String::new(), true),
+        BodyRead::Complete(b) if b.len() <= RECORD_BODY_LIMIT => (b.clone(), false),
+        BodyRead::Complete(b) => (b.slice(..RECORD_BODY_LIMIT), true),
+        _ => (Bytes::new(), true),
     }
 }
 

@@ -21,6 +21,7 @@ mod legacy_tasks;
 mod paging;
 mod planner_tasks;
 mod plans;
+mod record;
 mod router;
 mod state;
 mod statics;

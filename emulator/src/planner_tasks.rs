@@ -12,7 +12,6 @@ use serde_json::Value;
 use graph_tasks::schema::Resource;
 use graph_tasks::validate::is_planner_id;
 
-use crate::auth::authenticate;
 use crate::create::{self, context_url, refusal_error, Target};
 use crate::error::GraphError;
 use crate::faults;
@@ -27,8 +26,8 @@ pub(crate) async fn create(State(app): State<Arc<App>>, Extension(version): Exte
 }
 
 /// The checks every read makes first: a bearer token, then an id in Planner's format.
-pub(crate) fn refuse_read(app: &App, headers: &HeaderMap, id: &str, what: &str) -> Result<(), GraphError> {
-    authenticate(app, headers)?;
+pub(crate) fn refuse_read(ctx: &Ctx, id: &str, what: &str) -> Result<(), GraphError> {
+    ctx.caller()?;
     if !is_planner_id(id) {
         return Err(GraphError::bad_request(format!("The {what} id is not valid: 28 case-sensitive characters of A-Z, a-z, 0-9, _ and -.")));
     }
@@ -36,18 +35,12 @@ pub(crate) fn refuse_read(app: &App, headers: &HeaderMap, id: &str, what: &str) 
 }
 
 /// `GET /{version}/planner/tasks/{id}` and `GET /beta/tasks/{id}`.
-pub(crate) async fn get(
-    State(app): State<Arc<App>>,
-    Extension(version): Extension<Version>,
-    Extension(ctx): Extension<Ctx>,
-    headers: HeaderMap,
-    uri: Uri,
-) -> Response {
+pub(crate) async fn get(State(app): State<Arc<App>>, Extension(version): Extension<Version>, Extension(ctx): Extension<Ctx>, uri: Uri) -> Response {
     let id = match path_id(&uri, 0) {
         Ok(id) => id,
         Err(not_found) => return not_found.into_response(),
     };
-    if let Err(e) = refuse_read(&app, &headers, &id, "task") {
+    if let Err(e) = refuse_read(&ctx, &id, "task") {
         return e.into_response();
     }
     let fault = faults::take(&app, &ctx, "task", "GET");
@@ -74,7 +67,7 @@ pub(crate) async fn delete(State(app): State<Arc<App>>, Extension(ctx): Extensio
         Ok(id) => id,
         Err(not_found) => return not_found.into_response(),
     };
-    if let Err(e) = refuse_read(&app, &headers, &id, "task") {
+    if let Err(e) = refuse_read(&ctx, &id, "task") {
         return e.into_response();
     }
     let if_match = match if_match(&headers) {

@@ -7,12 +7,11 @@
 use std::sync::Arc;
 
 use axum::extract::State;
-use axum::http::{HeaderMap, Uri};
+use axum::http::Uri;
 use axum::response::Response;
 use axum::Extension;
 use serde_json::{json, Map, Value};
 
-use crate::auth::authenticate;
 use crate::error::GraphError;
 use crate::paging;
 use crate::planner_tasks::refuse_read;
@@ -58,9 +57,9 @@ fn bucket_json(plan: &Plan) -> Vec<String> {
         .collect()
 }
 
-fn found_plan(app: &App, headers: &HeaderMap, uri: &Uri, from_end: usize) -> Result<Plan, GraphError> {
+fn found_plan(app: &App, ctx: &Ctx, uri: &Uri, from_end: usize) -> Result<Plan, GraphError> {
     let id = path_id(uri, from_end)?;
-    refuse_read(app, headers, &id, "plan")?;
+    refuse_read(ctx, &id, "plan")?;
     app.store.plan(&id).map_err(GraphError::internal)?.ok_or_else(|| GraphError::item_not_found(format!("The plan {id} was not found.")))
 }
 
@@ -79,10 +78,9 @@ pub(crate) async fn get(
     State(app): State<Arc<App>>,
     Extension(version): Extension<Version>,
     Extension(ctx): Extension<Ctx>,
-    headers: HeaderMap,
     uri: Uri,
 ) -> Result<Response, GraphError> {
-    let plan = found_plan(&app, &headers, &uri, 0)?;
+    let plan = found_plan(&app, &ctx, &uri, 0)?;
     Ok(with_context(format!("{}/{}/$metadata#planner/plans/$entity", ctx.base, version.as_str()), plan_json(&plan)))
 }
 
@@ -92,10 +90,9 @@ pub(crate) async fn details(
     State(app): State<Arc<App>>,
     Extension(version): Extension<Version>,
     Extension(ctx): Extension<Ctx>,
-    headers: HeaderMap,
     uri: Uri,
 ) -> Result<Response, GraphError> {
-    let plan = found_plan(&app, &headers, &uri, 1)?;
+    let plan = found_plan(&app, &ctx, &uri, 1)?;
     let categories: Map<String, Value> = (1..=CATEGORIES)
         .map(|n| {
             let key = format!("category{n}");
@@ -113,10 +110,9 @@ pub(crate) async fn buckets(
     State(app): State<Arc<App>>,
     Extension(version): Extension<Version>,
     Extension(ctx): Extension<Ctx>,
-    headers: HeaderMap,
     uri: Uri,
 ) -> Result<Response, GraphError> {
-    let plan = found_plan(&app, &headers, &uri, 1)?;
+    let plan = found_plan(&app, &ctx, &uri, 1)?;
     let context = format!("{}/{}/$metadata#planner/plans('{}')/buckets", ctx.base, version.as_str(), plan.id);
     paging::page(&ctx, &uri, &context, &bucket_json(&plan), app.cfg.page_size)
 }
@@ -127,10 +123,9 @@ pub(crate) async fn list_tasks(
     State(app): State<Arc<App>>,
     Extension(version): Extension<Version>,
     Extension(ctx): Extension<Ctx>,
-    headers: HeaderMap,
     uri: Uri,
 ) -> Result<Response, GraphError> {
-    tasks_of(&app, version, &ctx, &headers, &uri, "plan", "plans", |store, id| store.plan_tasks(id))
+    tasks_of(&app, version, &ctx, &uri, "plan", "plans", |store, id| store.plan_tasks(id))
 }
 
 /// `GET /{version}/planner/buckets/{id}/tasks`, in creation order.
@@ -138,26 +133,23 @@ pub(crate) async fn bucket_tasks(
     State(app): State<Arc<App>>,
     Extension(version): Extension<Version>,
     Extension(ctx): Extension<Ctx>,
-    headers: HeaderMap,
     uri: Uri,
 ) -> Result<Response, GraphError> {
-    tasks_of(&app, version, &ctx, &headers, &uri, "bucket", "buckets", |store, id| store.bucket_tasks(id))
+    tasks_of(&app, version, &ctx, &uri, "bucket", "buckets", |store, id| store.bucket_tasks(id))
 }
 
 /// The tasks of one container (a plan or a bucket), a page at a time.
-#[allow(clippy::too_many_arguments)]
 fn tasks_of(
     app: &App,
     version: Version,
     ctx: &Ctx,
-    headers: &HeaderMap,
     uri: &Uri,
     kind: &str,
     collection: &str,
     load: impl FnOnce(&crate::store::Store, &str) -> Result<Option<Vec<String>>, String>,
 ) -> Result<Response, GraphError> {
     let id = path_id(uri, 1)?;
-    refuse_read(app, headers, &id, kind)?;
+    refuse_read(ctx, &id, kind)?;
     let tasks = load(&app.store, &id).map_err(GraphError::internal)?.ok_or_else(|| GraphError::item_not_found(format!("The {kind} {id} was not found.")))?;
     let context = format!("{}/{}/$metadata#planner/{collection}('{id}')/tasks", ctx.base, version.as_str());
     paging::page(ctx, uri, &context, &tasks, app.cfg.page_size)
@@ -168,11 +160,10 @@ pub(crate) async fn group_plans(
     State(app): State<Arc<App>>,
     Extension(version): Extension<Version>,
     Extension(ctx): Extension<Ctx>,
-    headers: HeaderMap,
     uri: Uri,
 ) -> Result<Response, GraphError> {
     let group_id = path_id(&uri, 2)?;
-    authenticate(&app, &headers)?;
+    ctx.caller()?;
     if !app.store.groups().iter().any(|g| g.id == group_id) {
         return Err(GraphError::new(
             axum::http::StatusCode::NOT_FOUND,

@@ -1,7 +1,6 @@
 //! The route table, and the layers every request passes: the envelope (ids, Graph's error bodies,
 //! `Date`, stats, the request log, its own task), CORS, the hard body limit and path normalisation.
 
-use std::collections::BTreeMap;
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -25,7 +24,8 @@ use tower_http::limit::RequestBodyLimitLayer;
 use crate::auth::authenticate;
 use crate::body::HARD_BODY_LIMIT;
 use crate::error::{GraphError, RawBody};
-use crate::state::{lock, App, Ctx, Record, RecordedBody, RecordedParams};
+use crate::record::RecordHead;
+use crate::state::{lock, App, Ctx, CtxFields, RecordedBody, RecordedParams};
 use crate::util::{format_seconds, http_date, now_millis, percent_decode};
 use crate::{batch, control, legacy_tasks, planner_tasks, plans, statics, task_details, users};
 
@@ -222,20 +222,27 @@ async fn envelope(State(app): State<Arc<App>>, mut req: Request, next: Next) -> 
     let started = Instant::now();
     let method = req.method().clone();
     let path = req.uri().path().to_owned();
-    let sent =
+    let sent_id =
         req.headers().get("client-request-id").and_then(|v| v.to_str().ok()).map(str::trim).filter(|s| !s.is_empty() && s.len() <= 256).map(str::to_owned);
-    let ctx = Ctx {
+    let graph_route = method != Method::OPTIONS && ["/v1.0/", "/beta/"].iter().any(|p| path.get(..p.len()).is_some_and(|head| head.eq_ignore_ascii_case(p)));
+    // The token is read once, here, for the rate limit, the handler and the record alike.
+    let auth = graph_route.then(|| authenticate(&app, req.headers()));
+    // Requests to Graph's routes go into the request record; what they sent is written from here,
+    // before the handler takes the request.
+    let sent = graph_route.then(|| {
+        let headers = auth.as_ref().is_some_and(Result::is_ok).then(|| req.headers());
+        (RecordHead::new(&method, &path, req.uri().query().unwrap_or_default(), headers), now_millis())
+    });
+    let ctx = Ctx::new(CtxFields {
         request_id: app.ids.uuid(),
-        client_request_id: sent.clone().unwrap_or_else(|| app.ids.uuid()),
-        sent_client_request_id: sent,
+        client_request_id: sent_id.clone().unwrap_or_else(|| app.ids.uuid()),
+        sent_client_request_id: sent_id,
         base: base_url(req.headers(), app.local_addr),
         path: path.clone(),
         in_batch: req.extensions().get::<BatchItem>().is_some(),
-    };
+        auth,
+    });
     req.extensions_mut().insert(ctx.clone());
-    // Requests to Graph's routes go into the request record; what they sent is kept from here.
-    let graph_route = method != Method::OPTIONS && ["/v1.0/", "/beta/"].iter().any(|p| path.get(..p.len()).is_some_and(|head| head.eq_ignore_ascii_case(p)));
-    let sent = graph_route.then(|| (req.headers().clone(), req.uri().query().unwrap_or_default().to_owned(), now_millis()));
     let runtime = *lock(&app.runtime);
     // `--rate-limit`: each request of a Graph route takes a token of its caller's bucket; a batch's
     // requests each take one, the batch itself none.
@@ -246,7 +253,7 @@ async fn envelope(State(app): State<Arc<App>>, mut req: Request, next: Next) -> 
             return early.into_response();
         }
     }
-    let throttled = match limited.then(|| authenticate(&app, req.headers())) {
+    let throttled = match limited.then(|| ctx.caller()) {
         Some(Ok(caller)) => app.limiter.admit(&caller.id, runtime.rate_limit, Instant::now()).err(),
         _ => None,
     };
@@ -284,8 +291,8 @@ async fn envelope(State(app): State<Arc<App>>, mut req: Request, next: Next) -> 
         default("client-request-id", &ctx.client_request_id);
         default("date", &http_date(now_millis() / 1000));
         let status = resp.status().as_u16();
-        if let Some((headers, query, received_at)) = sent {
-            record(&app, &ctx, &method, headers, query, received_at, &mut resp);
+        if let Some((head, received_at)) = sent {
+            record(&app, &ctx, head, received_at, &mut resp);
         }
         if !path.starts_with("/_emulator/") && resp.extensions().get::<StaticFile>().is_none() {
             *lock(&app.stats).requests_by_status.entry(status).or_default() += 1;
@@ -307,38 +314,11 @@ async fn envelope(State(app): State<Arc<App>>, mut req: Request, next: Next) -> 
 pub(crate) struct BatchItem;
 
 /// Adds a request to the record. Nothing of a request without a valid token is kept beyond its
-/// line: no headers, no body.
-fn record(app: &App, ctx: &Ctx, method: &Method, headers: HeaderMap, query: String, received_at: i64, resp: &mut Response) {
-    let authenticated = authenticate(app, &headers).is_ok();
-    let (body, body_truncated) = match resp.extensions_mut().remove::<RecordedBody>() {
-        Some(RecordedBody(body, truncated)) if authenticated => (body, truncated),
-        _ => (String::new(), false),
-    };
+/// line: no headers (its head was written without them), no body.
+fn record(app: &App, ctx: &Ctx, head: RecordHead, received_at: i64, resp: &mut Response) {
+    let body = resp.extensions_mut().remove::<RecordedBody>().filter(|_| ctx.caller().is_ok());
     let params = resp.extensions_mut().remove::<RecordedParams>().map(|p| p.0).unwrap_or_default();
-    let mut kept = BTreeMap::new();
-    if authenticated {
-        for (name, value) in &headers {
-            let text = if name.as_str() == "authorization" { "Bearer [redacted]".to_owned() } else { String::from_utf8_lossy(value.as_bytes()).into_owned() };
-            kept.entry(name.as_str().to_owned())
-                .and_modify(|v: &mut String| {
-                    v.push_str(", ");
-                    v.push_str(&text);
-                })
-                .or_insert(text);
-        }
-    }
-    app.record(Record {
-        method: method.to_string(),
-        path: ctx.path.clone(),
-        query,
-        headers: kept,
-        body,
-        body_truncated,
-        status: resp.status().as_u16(),
-        request_id: ctx.request_id.clone(),
-        params,
-        received_at,
-    });
+    app.record(head.finish(body.as_ref(), resp.status().as_u16(), &ctx.request_id, &params, received_at));
 }
 
 /// Writes Graph's error body: the handler's [`GraphError`], or one for the status of an error that a
@@ -400,7 +380,10 @@ mod tests {
         ] {
             assert_eq!(call(&a, method.clone(), path).await.0, 401, "{method} {path}");
         }
-        let users: Vec<String> = lock(&a.records).iter().filter_map(|r| r.params.get("userId").cloned()).collect();
+        let users: Vec<String> = lock(&a.records)
+            .iter()
+            .filter_map(|r| serde_json::from_slice::<serde_json::Value>(&r.json).ok()?["params"]["userId"].as_str().map(str::to_owned))
+            .collect();
         assert_eq!(users, ["a/b", "a%2Fb"]);
         assert_eq!(call(&a, Method::POST, "/beta/users/%zz/tasks").await.0, 400);
         for (method, path, allow) in [

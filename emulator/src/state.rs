@@ -4,12 +4,14 @@
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Instant;
 
-use serde::Serialize;
+use bytes::Bytes;
 
+use crate::auth::{unauthorized, Caller};
 use crate::cli::Config;
+use crate::error::GraphError;
 use crate::faults::{Chaos, Fault};
 use crate::router::Service;
 use crate::store::Store;
@@ -37,22 +39,16 @@ pub(crate) struct Stats {
     pub(crate) throttled: u64,
 }
 
-/// One recorded write request.
-#[derive(Clone, Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
+/// One recorded request, kept as the JSON object `GET /_emulator/requests` answers for it (see
+/// `record::RecordHead`): written once, as the request ends, rather than kept as maps of strings
+/// to be serialized later; a create pays for its record on every call, the endpoint rarely.
+#[derive(Clone, Debug)]
 pub(crate) struct Record {
-    pub(crate) method: String,
-    pub(crate) path: String,
-    pub(crate) query: String,
-    /// Empty when the request was not authenticated: nothing of a stranger's request is kept.
-    pub(crate) headers: BTreeMap<String, String>,
-    pub(crate) body: String,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub(crate) body_truncated: bool,
-    pub(crate) status: u16,
-    pub(crate) request_id: String,
-    pub(crate) params: BTreeMap<String, String>,
-    pub(crate) received_at: i64,
+    /// `client-request-id` as the record's `headers` show it (none without a valid token): what
+    /// the endpoint's `clientRequestId` filter compares.
+    pub(crate) client_request_id: Option<String>,
+    /// The JSON object.
+    pub(crate) json: Vec<u8>,
 }
 
 /// Everything the server holds.
@@ -154,9 +150,38 @@ impl App {
     }
 }
 
-/// Per-request facts every response needs; the envelope puts it in the request's extensions.
+/// Per-request facts every response needs; the envelope puts it in the request's extensions. Every
+/// layer and handler of a request holds it, so it is shared rather than copied: a clone is a
+/// reference count.
 #[derive(Clone, Debug)]
-pub(crate) struct Ctx {
+pub(crate) struct Ctx(Arc<CtxFields>);
+
+impl Ctx {
+    pub(crate) fn new(fields: CtxFields) -> Ctx {
+        Ctx(Arc::new(fields))
+    }
+
+    /// The caller, or the 401 its token gets: the request's one [`crate::auth::authenticate`] (made by the
+    /// envelope for the routes of Graph, the only ones that ask).
+    pub(crate) fn caller(&self) -> Result<&Caller, GraphError> {
+        match &self.0.auth {
+            Some(Ok(caller)) => Ok(caller),
+            Some(Err(e)) => Err(e.clone()),
+            None => Err(unauthorized("Access token is empty.")),
+        }
+    }
+}
+
+impl std::ops::Deref for Ctx {
+    type Target = CtxFields;
+    fn deref(&self) -> &CtxFields {
+        &self.0
+    }
+}
+
+/// What a [`Ctx`] holds.
+#[derive(Debug)]
+pub(crate) struct CtxFields {
     pub(crate) request_id: String,
     pub(crate) client_request_id: String,
     /// The client's own `client-request-id`, when it sent one.
@@ -167,11 +192,14 @@ pub(crate) struct Ctx {
     pub(crate) path: String,
     /// A request inside a `$batch`.
     pub(crate) in_batch: bool,
+    /// [`crate::auth::authenticate`]'s answer for the request's headers; `None` outside Graph's routes.
+    pub(crate) auth: Option<Result<Caller, GraphError>>,
 }
 
-/// What a handler leaves for the request record: the body it read.
+/// What a handler leaves for the request record: the body it read (at most [`RECORD_BODY_LIMIT`]
+/// of it, shared with the read, not copied) and whether it was cut.
 #[derive(Clone, Debug)]
-pub(crate) struct RecordedBody(pub(crate) String, pub(crate) bool);
+pub(crate) struct RecordedBody(pub(crate) Bytes, pub(crate) bool);
 
 /// What a handler leaves for the request record: the route's decoded parameters.
 #[derive(Clone, Debug)]

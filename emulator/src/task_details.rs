@@ -12,7 +12,6 @@ use serde_json::Value;
 
 use graph_tasks::datetime::format_graph_datetime;
 
-use crate::auth::authenticate;
 use crate::body::{is_json, read_body, BodyRead};
 use crate::create::{record_body, refusal_error};
 use crate::error::GraphError;
@@ -39,18 +38,12 @@ fn answer(ctx: &Ctx, version: Version, id: &str, details: &str) -> Response {
 }
 
 /// `GET /{version}/planner/tasks/{id}/details`.
-pub(crate) async fn get(
-    State(app): State<Arc<App>>,
-    Extension(version): Extension<Version>,
-    Extension(ctx): Extension<Ctx>,
-    headers: HeaderMap,
-    uri: Uri,
-) -> Response {
+pub(crate) async fn get(State(app): State<Arc<App>>, Extension(version): Extension<Version>, Extension(ctx): Extension<Ctx>, uri: Uri) -> Response {
     let id = match path_id(&uri, 1) {
         Ok(id) => id,
         Err(e) => return e.into_response(),
     };
-    if let Err(e) = refuse_read(&app, &headers, &id, "task") {
+    if let Err(e) = refuse_read(&ctx, &id, "task") {
         return e.into_response();
     }
     let fault = faults::take(&app, &ctx, "details", "GET");
@@ -93,7 +86,7 @@ pub(crate) async fn patch(State(app): State<Arc<App>>, Extension(version): Exten
     };
     let read = read_body(body).await;
     let mut resp = patch_checked(&app, &ctx, version, &parts.headers, &id, &read).await;
-    if authenticate(&app, &parts.headers).is_ok() {
+    if ctx.caller().is_ok() {
         let (body, truncated) = record_body(&read);
         resp.extensions_mut().insert(RecordedBody(body, truncated));
     }
@@ -101,7 +94,7 @@ pub(crate) async fn patch(State(app): State<Arc<App>>, Extension(version): Exten
 }
 
 async fn patch_checked(app: &Arc<App>, ctx: &Ctx, version: Version, headers: &HeaderMap, id: &str, read: &BodyRead) -> Response {
-    let caller = match refuse_read(app, headers, id, "task").and_then(|()| authenticate(app, headers)) {
+    let caller = match refuse_read(ctx, id, "task").and_then(|()| ctx.caller()) {
         Ok(caller) => caller,
         Err(e) => return e.into_response(),
     };

@@ -4,12 +4,11 @@
 use std::sync::Arc;
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::{StatusCode, Uri};
 use axum::response::Response;
 use axum::Extension;
 use serde_json::{json, Map, Value};
 
-use crate::auth::authenticate;
 use crate::error::GraphError;
 use crate::paging;
 use crate::router::{json_response, path_id, Version};
@@ -104,11 +103,10 @@ pub(crate) async fn get(
     State(app): State<Arc<App>>,
     Extension(version): Extension<Version>,
     Extension(ctx): Extension<Ctx>,
-    headers: HeaderMap,
     uri: Uri,
 ) -> Result<Response, GraphError> {
     let key = path_id(&uri, 0)?;
-    authenticate(&app, &headers)?;
+    ctx.caller()?;
     let user = app
         .store
         .users()
@@ -124,12 +122,16 @@ pub(crate) async fn me(
     State(app): State<Arc<App>>,
     Extension(version): Extension<Version>,
     Extension(ctx): Extension<Ctx>,
-    headers: HeaderMap,
     uri: Uri,
 ) -> Result<Response, GraphError> {
-    let caller = authenticate(&app, &headers)?;
+    let caller = ctx.caller()?;
     let known = app.store.users().iter().find(|u| u.id == caller.id).cloned();
-    let user = known.unwrap_or(User { id: caller.id, display_name: caller.display_name.unwrap_or_default(), user_principal_name: None, mail: None });
+    let user = known.unwrap_or_else(|| User {
+        id: caller.id.clone(),
+        display_name: caller.display_name.clone().unwrap_or_default(),
+        user_principal_name: None,
+        mail: None,
+    });
     one(&ctx, version, &uri, &user)
 }
 
@@ -157,10 +159,9 @@ pub(crate) async fn list(
     State(app): State<Arc<App>>,
     Extension(version): Extension<Version>,
     Extension(ctx): Extension<Ctx>,
-    headers: HeaderMap,
     uri: Uri,
 ) -> Result<Response, GraphError> {
-    authenticate(&app, &headers)?;
+    ctx.caller()?;
     let select = selection(&uri)?;
     let wanted = filter(&uri)?;
     let matching: Vec<String> = app
