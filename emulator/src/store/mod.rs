@@ -1,10 +1,12 @@
 //! The store: users, plans, buckets and tasks in SQLite (rusqlite, SQLite compiled in).
 //!
-//! One writer thread commits every write that is waiting in one transaction (group commit) and
-//! answers each write only after that commit. Without `--data` the database is in memory, and reads
-//! use the writer's connection between its transactions. With `--data FILE` it is a file in WAL mode
-//! with `synchronous=FULL`, and reads use a second connection, which WAL lets run beside the writer
-//! and which sees committed data only.
+//! Every write that is waiting is committed in one transaction (group commit), and each write is
+//! answered only after that commit. With `--data FILE` the database is a file in WAL mode with
+//! `synchronous=FULL`: one writer thread commits (a commit waits for the disk, so not on the async
+//! workers), and reads use a second connection, which WAL lets run beside the writer and which sees
+//! committed data only. Without `--data` the database is in memory: whichever task finds its one
+//! connection free commits what is queued (`writer::Combiner`), and reads use it between
+//! transactions.
 //!
 //! The writer checks a create against the plan it goes into (the plan exists, the bucket is the
 //! plan's, the plan's limits) inside the same transaction as the insert, from counters it keeps in
@@ -16,7 +18,7 @@ mod writer;
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{mpsc, Arc, Mutex, MutexGuard};
+use std::sync::{mpsc, Mutex, MutexGuard};
 
 use rusqlite::{Connection, OptionalExtension};
 use serde_json::Value;
@@ -25,7 +27,7 @@ use tokio::sync::oneshot;
 use graph_tasks::schema::Resource;
 
 use crate::details;
-use writer::{serve, Engine, Job, Rollback};
+use writer::{serve, Combiner, Engine, Job, Rollback};
 
 pub(crate) use seed::{check_plan, Bucket, Group, Plan, Seed, User, DEFAULT_USER_ID, DEFAULT_USER_NAME};
 
@@ -119,18 +121,19 @@ pub(crate) struct OpenReport {
     pub(crate) torn_wal_bytes: u64,
 }
 
-/// Where reads go.
-enum Reads {
-    /// In memory: the writer's own connection, between its transactions.
-    Shared(Arc<Mutex<Engine>>),
-    /// A file: a connection of their own, which WAL lets read beside the writer.
-    Own(Mutex<Connection>),
+/// Where writes and reads go.
+enum Engines {
+    /// In memory: one connection, written by whichever task finds it free (see [`Combiner`]), and
+    /// read between its transactions.
+    Memory(Combiner),
+    /// A file: the writer thread, and a connection of their own for reads, which WAL lets run beside
+    /// the writer.
+    File { writer: mpsc::Sender<Job>, reader: Mutex<Connection> },
 }
 
 /// All data, and the way to change it.
 pub(crate) struct Store {
-    writer: mpsc::Sender<Job>,
-    reads: Reads,
+    engines: Engines,
     /// Display names by user id (the seed's users; they do not change at run time).
     user_names: HashMap<String, String>,
     /// The seed's users and groups, in seed order.
@@ -166,48 +169,58 @@ impl Store {
     pub(crate) fn open(data: Option<&Path>, seed: &Seed) -> Result<(Store, OpenReport), String> {
         let user_names = seed.users.iter().map(|u| (u.id.clone(), u.display_name.clone())).collect();
         let mut report = OpenReport::default();
-        let (engine, reads) = match data {
+        let engines = match data {
             None => {
                 let conn = Connection::open_in_memory().map_err(|e| e.to_string())?;
                 open::tune_memory(&conn).map_err(|e| e.to_string())?;
                 open::init(&conn).map_err(|e| e.to_string())?;
-                let engine = Arc::new(Mutex::new(Engine::new(conn, seed, Rollback::None).map_err(|e| e.to_string())?));
-                (engine.clone(), Reads::Shared(engine))
+                Engines::Memory(Combiner::new(Engine::new(conn, seed, Rollback::None).map_err(|e| e.to_string())?))
             }
             Some(path) => {
                 open::check_file(path)?;
                 report.torn_wal_bytes = open::torn_wal_tail(path);
                 let conn = open::open_file(path)?;
                 let engine = Engine::new(conn, seed, Rollback::Journal).map_err(|e| format!("cannot read the journal {}: {e}", path.display()))?;
-                (Arc::new(Mutex::new(engine)), Reads::Own(Mutex::new(open::open_reader(path)?)))
+                let reader = Mutex::new(open::open_reader(path)?);
+                let (writer, jobs) = mpsc::channel();
+                std::thread::Builder::new().name("store-writer".into()).spawn(move || serve(engine, jobs)).map_err(|e| e.to_string())?;
+                Engines::File { writer, reader }
             }
         };
-        // Even in memory one thread writes, so that concurrent creates share a transaction.
-        let (writer, jobs) = mpsc::channel();
-        std::thread::Builder::new().name("store-writer".into()).spawn(move || serve(&engine, jobs)).map_err(|e| e.to_string())?;
-        Ok((Store { writer, reads, user_names, users: seed.users.clone(), groups: seed.groups.clone() }, report))
+        Ok((Store { engines, user_names, users: seed.users.clone(), groups: seed.groups.clone() }, report))
     }
 
     /// Stores `write`; returns once it is committed (on disk with `--data`), or why it was not.
     pub(crate) async fn write(&self, write: Write) -> Result<Written, Refusal> {
-        let (done, result) = oneshot::channel();
-        self.writer.send(Job::Write(write, done)).map_err(|_| Refusal::Storage("the store's writer has stopped".into()))?;
+        let result = match &self.engines {
+            Engines::Memory(combiner) => combiner.submit(write),
+            Engines::File { writer, .. } => {
+                let (done, result) = oneshot::channel();
+                writer.send(Job::Write(write, done)).map_err(|_| Refusal::Storage("the store's writer has stopped".into()))?;
+                result
+            }
+        };
         result.await.unwrap_or_else(|_| Err(Refusal::Storage("the store's writer has stopped".into())))
     }
 
     /// At a clean stop: moves everything from the write-ahead log into the file (which alone then
     /// holds the data) and stops the writer. Writes after this fail.
     pub(crate) fn close(&self) {
-        let (done, finished) = mpsc::channel();
-        if self.writer.send(Job::Close(done)).is_ok() {
-            let _ = finished.recv();
+        match &self.engines {
+            Engines::Memory(combiner) => combiner.close(),
+            Engines::File { writer, .. } => {
+                let (done, finished) = mpsc::channel();
+                if writer.send(Job::Close(done)).is_ok() {
+                    let _ = finished.recv();
+                }
+            }
         }
     }
 
     fn read<T>(&self, query: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T, String> {
-        match &self.reads {
-            Reads::Shared(engine) => query(&lock(engine).conn),
-            Reads::Own(reader) => query(&lock(reader)),
+        match &self.engines {
+            Engines::Memory(combiner) => combiner.with_engine(|engine| query(&engine.conn)),
+            Engines::File { reader, .. } => query(&lock(reader)),
         }
         .map_err(|e| format!("the store could not be read: {e}"))
     }
@@ -374,5 +387,56 @@ mod tests {
         assert!(store.plan_tasks(p).unwrap().is_none());
         assert_eq!(store.view().unwrap().plans.len(), Seed::builtin().plans.len());
         assert_eq!(store.user_name(DEFAULT_USER_ID), Some(DEFAULT_USER_NAME));
+    }
+
+    /// In memory no thread writes: a write that finds a reader holding the engine is committed by
+    /// that reader once it is done.
+    #[test]
+    fn a_write_left_to_a_reader_is_committed_by_it() {
+        let (store, _) = Store::open(None, &Seed::builtin()).unwrap();
+        let Engines::Memory(combiner) = &store.engines else { unreachable!("in memory") };
+        let ((held, is_held), (release, released)) = (mpsc::channel(), mpsc::channel::<()>());
+        let mut result = None;
+        std::thread::scope(|s| {
+            s.spawn(move || {
+                combiner.with_engine(|_| {
+                    held.send(()).unwrap();
+                    released.recv().unwrap();
+                })
+            });
+            is_held.recv().unwrap();
+            let mut waiting = combiner.submit(task("left", EXAMPLE_PLAN_ID, false));
+            assert!(waiting.try_recv().is_err(), "the reader holds the engine");
+            release.send(()).unwrap();
+            result = Some(waiting);
+        });
+        assert_eq!(result.unwrap().try_recv().unwrap(), Ok(Written::Done));
+    }
+
+    /// Many writers and readers at once: every write is committed (a write left to whoever holds
+    /// the engine is taken up, whether that holder was writing or reading).
+    #[test]
+    fn concurrent_writes_and_reads_in_memory_all_complete() {
+        let (store, _) = Store::open(None, &Seed::builtin()).unwrap();
+        let store = std::sync::Arc::new(store);
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(4).enable_time().build().unwrap();
+        rt.block_on(async {
+            let writes = (0..4000).map(|i| {
+                let store = store.clone();
+                tokio::spawn(async move {
+                    if i % 3 == 0 {
+                        store.tasks_stored().unwrap();
+                    }
+                    store.write(task(&format!("t{i}"), EXAMPLE_PLAN_ID, false)).await
+                })
+            });
+            let all = futures_util::future::join_all(writes);
+            for result in tokio::time::timeout(std::time::Duration::from_secs(30), all).await.expect("a write was never committed") {
+                result.unwrap().unwrap();
+            }
+        });
+        assert_eq!(store.tasks_stored().unwrap(), 4000);
+        store.close();
+        assert!(matches!(run(&store, task("late", EXAMPLE_PLAN_ID, false)), Err(Refusal::Storage(_))));
     }
 }
