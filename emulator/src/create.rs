@@ -183,7 +183,7 @@ async fn store_task(app: &Arc<App>, ctx: &Ctx, caller: &Caller, body: &Bytes, ta
     }
     .map_err(|e| GraphError::internal(format!("The task could not be built: {e}")))?;
 
-    let details = details::initial(&id, &app.new_etag()).to_string();
+    let details = details::initial_text(&id, &app.new_etag());
     let new =
         NewTask { id: id.clone(), resource: target.resource, plan_id: plan_id.clone(), bucket_id, active: built.active, body: built.json.clone(), details };
     app.store.write(Write::Task(new)).await.map_err(|refusal| refusal_error(refusal, plan_id.as_deref()))?;

@@ -47,6 +47,20 @@ pub(crate) fn initial(task_id: &str, etag: &str) -> Value {
     json!({ "@odata.etag": etag, "id": task_id, "description": null, "previewType": "automatic", "references": {}, "checklist": {} })
 }
 
+/// [`initial`] as the text the store keeps, written straight (its members in the order a
+/// `Value` writes them) rather than built as a `Value` and serialized: every create writes one,
+/// and that was 3% of the emulator's CPU under the bench.
+pub(crate) fn initial_text(task_id: &str, etag: &str) -> String {
+    let mut out = Vec::with_capacity(160);
+    out.extend_from_slice(b"{\"@odata.etag\":");
+    // A string always serializes, and a Vec takes any write.
+    let _ = serde_json::to_writer(&mut out, etag);
+    out.extend_from_slice(b",\"checklist\":{},\"description\":null,\"id\":");
+    let _ = serde_json::to_writer(&mut out, task_id);
+    out.extend_from_slice(b",\"previewType\":\"automatic\",\"references\":{}}");
+    String::from_utf8(out).unwrap_or_else(|_| initial(task_id, etag).to_string())
+}
+
 /// The counters `details` give their task.
 pub(crate) fn counts(details: &Value) -> Counts {
     let items = details.get("checklist").and_then(Value::as_object);
@@ -246,6 +260,13 @@ mod tests {
 
     fn stamp(by: &Value) -> Stamp<'_> {
         Stamp { by, now: "2026-12-01T00:00:00.0000000Z", etag: "W/\"new\"".into() }
+    }
+
+    #[test]
+    fn initial_text_is_the_initial_value_serialized() {
+        for (id, etag) in [("01gzSlKkIUSUl6DF_EilrmQAKDhh", "W/\"JzEtVGFzayAgQEBAQEBAQEBAQEBAQEBAWCc=\""), ("a\"b\\c\u{1}é", "")] {
+            assert_eq!(initial_text(id, etag), initial(id, etag).to_string());
+        }
     }
 
     #[test]

@@ -23,6 +23,7 @@ mod planner_tasks;
 mod plans;
 mod record;
 mod router;
+mod sorted_json;
 mod state;
 mod statics;
 mod store;

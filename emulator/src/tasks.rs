@@ -11,6 +11,7 @@ use graph_tasks::model::{LegacyTask, PlannerAppliedCategories, PlannerAssignment
 use graph_tasks::schema::ASSIGNMENT_ODATA_TYPE;
 
 use crate::auth::Caller;
+use crate::sorted_json;
 
 /// The number of assignees a create asks for.
 pub(crate) fn assignee_count(body: &Value) -> usize {
@@ -54,8 +55,20 @@ fn categories(body: &Value) -> PlannerAppliedCategories {
     c
 }
 
+/// The nullable v1.0 properties of a `plannerTask` that the service writes as null.
+const NULLABLE: [&str; 6] = ["bucketId", "startDateTime", "dueDateTime", "completedDateTime", "completedBy", "conversationThreadId"];
+
 /// The `plannerTask` the service answers for a validated create `body`.
 pub(crate) fn build_planner(body: &Value, caller: &Caller, v: ServiceValues<'_>) -> Result<BuiltTask, serde_json::Error> {
+    let task = planner_task(body, caller, v);
+    let active = task.percent_complete.unwrap_or(0) < 100;
+    // Members in name order (as a `Value` writes them, which is how tasks have always been
+    // written), and every nullable v1.0 property, with null when it has no value, as the service
+    // writes them.
+    Ok(BuiltTask { json: sorted_json::to_string(&task, &NULLABLE)?, active })
+}
+
+fn planner_task(body: &Value, caller: &Caller, v: ServiceValues<'_>) -> PlannerTask {
     let percent = int_member(body, "percentComplete").unwrap_or(0);
     let me = caller.identity_set();
     let mut assignments = PlannerAssignments::default();
@@ -74,7 +87,7 @@ pub(crate) fn build_planner(body: &Value, caller: &Caller, v: ServiceValues<'_>)
         }
     }
     let completed = percent >= 100;
-    let task = PlannerTask {
+    PlannerTask {
         id: Some(v.id),
         odata_etag: Some(v.etag),
         plan_id: str_member(body, "planId"),
@@ -102,15 +115,7 @@ pub(crate) fn build_planner(body: &Value, caller: &Caller, v: ServiceValues<'_>)
         is_on_my_day: body.get("isOnMyDay").and_then(Value::as_bool),
         recurrence: body.get("recurrence").filter(|r| !r.is_null()).cloned(),
         ..PlannerTask::default()
-    };
-    let mut value = serde_json::to_value(&task)?;
-    // The service writes every nullable v1.0 property, with null when it has no value.
-    if let Some(object) = value.as_object_mut() {
-        for name in ["bucketId", "startDateTime", "dueDateTime", "completedDateTime", "completedBy", "conversationThreadId"] {
-            object.entry(name).or_insert(Value::Null);
-        }
     }
-    Ok(BuiltTask { json: serde_json::to_string(&value)?, active: !completed })
 }
 
 /// The 2015 beta `task` the service answers for a validated create `body`: people are user-id strings.
@@ -177,6 +182,42 @@ mod tests {
         assert_eq!(a["orderHint"], "h1");
         assert_eq!(v["orderHint"], "h2");
         assert!(built.active);
+    }
+
+    /// The task as it was written before `sorted_json`: through a `Value`.
+    fn through_value(task: &PlannerTask) -> String {
+        let mut value = serde_json::to_value(task).unwrap();
+        let object = value.as_object_mut().unwrap();
+        for name in NULLABLE {
+            object.entry(name).or_insert(Value::Null);
+        }
+        serde_json::to_string(&value).unwrap()
+    }
+
+    #[test]
+    fn planner_tasks_are_written_as_through_a_value() {
+        let caller = Caller { id: "6463a5ce-2119-4198-9f2a-628761df4a62".into(), display_name: Some("Dev \"User\" é".into()) };
+        let bodies = [
+            json!({ "planId": "xqQg5FS2LkCp935s-FIFm2QAFkHM", "bucketId": "hsOf2dhOJkqyYYZEtdzDe2QAIUCR", "title": "bench task 1",
+                    "assignments": { "fbab97d0-4932-4511-b675-204639209557": { "@odata.type": "#microsoft.graph.plannerAssignment", "orderHint": " !" } } }),
+            json!({ "planId": "p", "title": "t\n\u{1}", "percentComplete": 100, "priority": 1, "startDateTime": "2026-01-01T00:00:00Z",
+                    "dueDateTime": "2026-02-01T00:00:00Z", "conversationThreadId": "c", "previewType": "checklist", "assigneePriority": "x",
+                    "appliedCategories": { "category3": true, "category1": true, "category2": false }, "goalIds": ["g2", "g1"], "isOnMyDay": true,
+                    "recurrence": { "schedule": { "pattern": { "type": "weekly", "interval": 1.5, "daysOfWeek": ["monday"] } }, "seriesId": null },
+                    "assignments": { "b": { "@odata.type": "#microsoft.graph.plannerAssignment", "orderHint": " !" }, "a": { "@odata.type": "#microsoft.graph.plannerAssignment", "orderHint": " !" } } }),
+            json!({ "title": "no plan" }),
+        ];
+        for body in &bodies {
+            let mut n = 0;
+            let mut hints = || {
+                n += 1;
+                format!("85842695{n:011}")
+            };
+            let task = planner_task(body, &caller, values(&mut hints));
+            assert_eq!(sorted_json::to_string(&task, &NULLABLE).unwrap(), through_value(&task));
+        }
+        let mut hints = || "h".to_owned();
+        assert!(!build_planner(&bodies[1], &caller, values(&mut hints)).unwrap().active);
     }
 
     #[test]
