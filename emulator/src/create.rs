@@ -184,13 +184,14 @@ async fn store_task(app: &Arc<App>, ctx: &Ctx, caller: &Caller, body: &Bytes, ta
     .map_err(|e| GraphError::internal(format!("The task could not be built: {e}")))?;
 
     let details = details::initial_text(&id, &app.new_etag());
-    let new =
-        NewTask { id: id.clone(), resource: target.resource, plan_id: plan_id.clone(), bucket_id, active: built.active, body: built.json.clone(), details };
+    // The answer's text is made first, so that the task's own moves into the store uncopied.
+    let answer = with_context(&context_url(ctx, target.resource, target.version), &built.json);
+    let new = NewTask { id: id.clone(), resource: target.resource, plan_id: plan_id.clone(), bucket_id, active: built.active, body: built.json, details };
     app.store.write(Write::Task(new)).await.map_err(|refusal| refusal_error(refusal, plan_id.as_deref()))?;
     if let Some(plan) = plan_id {
         *lock(&app.stats).tasks_created_per_plan.entry(plan).or_default() += 1;
     }
-    let mut resp = json_response(StatusCode::CREATED, with_context(&context_url(ctx, target.resource, target.version), &built.json));
+    let mut resp = json_response(StatusCode::CREATED, answer);
     for (name, value) in [("location", location_url(ctx, target.resource, target.version, &id)), ("etag", etag)] {
         if let Ok(v) = HeaderValue::from_str(&value) {
             resp.headers_mut().insert(name, v);

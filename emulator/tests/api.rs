@@ -501,6 +501,24 @@ async fn request_log_has_no_token() {
     assert!(log.contains("stopped"));
 }
 
+/// A SIGTERM as soon as the emulator says it listens still gets the clean stop (its handler was
+/// once installed only when the accept loop first looked at it: a third of such stops were the
+/// signal's default action). A shell sends it, the moment the line is out, with its own `kill`.
+#[test]
+fn sigterm_right_after_listening_is_a_clean_stop() {
+    let dir = TempDir::new("sigterm");
+    let script = r#"for i in $(seq 20); do
+        rm -f "$1" "$2"
+        "$0" --port 0 --quiet > "$1" 2> "$2" & p=$!
+        while ! [ -s "$1" ]; do :; done
+        kill -TERM $p; wait $p || exit 1
+        grep -q stopped "$2" || exit 2
+    done"#;
+    let status =
+        std::process::Command::new("sh").args(["-c", script, env!("CARGO_BIN_EXE_graph-emulator"), &dir.file("out"), &dir.file("err")]).status().unwrap();
+    assert!(status.success(), "{status}: {}", std::fs::read_to_string(dir.file("err")).unwrap_or_default());
+}
+
 #[tokio::test]
 async fn cli_port_file_seed_and_clean_stop() {
     let dir = TempDir::new("cli");

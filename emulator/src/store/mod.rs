@@ -12,13 +12,15 @@
 //! plan's, the plan's limits) inside the same transaction as the insert, from counters it keeps in
 //! memory beside the tables, so that concurrent creates cannot pass a limit together.
 
+mod checkpoint;
 mod open;
 mod seed;
 mod writer;
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{mpsc, Mutex, MutexGuard};
+use std::sync::atomic::AtomicU64;
+use std::sync::{mpsc, Arc, Mutex, MutexGuard};
 
 use rusqlite::{Connection, OptionalExtension};
 use serde_json::Value;
@@ -27,6 +29,7 @@ use tokio::sync::oneshot;
 use graph_tasks::schema::Resource;
 
 use crate::details;
+use checkpoint::Checkpointer;
 use writer::{serve, Combiner, Engine, Job, Rollback};
 
 pub(crate) use seed::{check_plan, Bucket, Group, Plan, Seed, User, DEFAULT_USER_ID, DEFAULT_USER_NAME};
@@ -126,9 +129,9 @@ enum Engines {
     /// In memory: one connection, written by whichever task finds it free (see [`Combiner`]), and
     /// read between its transactions.
     Memory(Combiner),
-    /// A file: the writer thread, and a connection of their own for reads, which WAL lets run beside
-    /// the writer.
-    File { writer: mpsc::Sender<Job>, reader: Mutex<Connection> },
+    /// A file: the writer thread, a connection of their own for reads, which WAL lets run beside
+    /// the writer, and the checkpoint thread.
+    File { writer: mpsc::Sender<Job>, reader: Mutex<Connection>, checkpointer: Checkpointer },
 }
 
 /// All data, and the way to change it.
@@ -182,9 +185,11 @@ impl Store {
                 let conn = open::open_file(path)?;
                 let engine = Engine::new(conn, seed, Rollback::Journal).map_err(|e| format!("cannot read the journal {}: {e}", path.display()))?;
                 let reader = Mutex::new(open::open_reader(path)?);
+                let commits = Arc::new(AtomicU64::new(0));
+                let checkpointer = Checkpointer::start(open::open_checkpointer(path)?, commits.clone())?;
                 let (writer, jobs) = mpsc::channel();
-                std::thread::Builder::new().name("store-writer".into()).spawn(move || serve(engine, jobs)).map_err(|e| e.to_string())?;
-                Engines::File { writer, reader }
+                std::thread::Builder::new().name("store-writer".into()).spawn(move || serve(engine, jobs, &commits)).map_err(|e| e.to_string())?;
+                Engines::File { writer, reader, checkpointer }
             }
         };
         Ok((Store { engines, user_names, users: seed.users.clone(), groups: seed.groups.clone() }, report))
@@ -208,7 +213,8 @@ impl Store {
     pub(crate) fn close(&self) {
         match &self.engines {
             Engines::Memory(combiner) => combiner.close(),
-            Engines::File { writer, .. } => {
+            Engines::File { writer, checkpointer, .. } => {
+                checkpointer.stop();
                 let (done, finished) = mpsc::channel();
                 if writer.send(Job::Close(done)).is_ok() {
                     let _ = finished.recv();
@@ -387,6 +393,32 @@ mod tests {
         assert!(store.plan_tasks(p).unwrap().is_none());
         assert_eq!(store.view().unwrap().plans.len(), Seed::builtin().plans.len());
         assert_eq!(store.user_name(DEFAULT_USER_ID), Some(DEFAULT_USER_NAME));
+    }
+
+    /// With `--data` the log is copied into the file as the writer goes, not only every 10,000
+    /// pages or at a clean stop: the file grows while the writes go on.
+    #[test]
+    fn the_checkpoint_thread_copies_the_log_into_the_file() {
+        let dir = std::env::temp_dir().join(format!("graph-emulator-store-{}-checkpoint", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("data.db");
+        let (store, _) = Store::open(Some(&path), &Seed::builtin()).unwrap();
+        let before = std::fs::metadata(&path).unwrap().len();
+        // 300 commits of a task each: far under the writer's own 10,000 pages.
+        let body = format!("{{\"title\":\"{}\"}}", "x".repeat(2000));
+        for i in 0..300 {
+            let Write::Task(mut t) = task(&format!("c{i}"), EXAMPLE_PLAN_ID, false) else { unreachable!() };
+            t.body = body.clone();
+            run(&store, Write::Task(t)).unwrap();
+        }
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while std::fs::metadata(&path).unwrap().len() < before + 300 * 2000 {
+            assert!(std::time::Instant::now() < deadline, "the file did not grow: the log was not copied");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        store.close();
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     /// In memory no thread writes: a write that finds a reader holding the engine is committed by

@@ -2,7 +2,7 @@
 //! transaction (group commit), and the per-plan counters that the checks inside it need.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{mpsc, Mutex, TryLockError};
 
 use rusqlite::{params, Connection, OptionalExtension};
@@ -339,7 +339,8 @@ impl Combiner {
 
 /// With `--data`, the writer thread: takes every job that is waiting, commits them together (one
 /// fsync for the group), answers each. Its own thread, since a commit waits for the disk.
-pub(super) fn serve(mut engine: Engine, jobs: mpsc::Receiver<Job>) {
+/// `commits` counts its transactions, for the checkpoint thread.
+pub(super) fn serve(mut engine: Engine, jobs: mpsc::Receiver<Job>, commits: &AtomicU64) {
     let mut closing = None;
     while let Ok(first) = jobs.recv() {
         let mut group = Vec::new();
@@ -358,6 +359,7 @@ pub(super) fn serve(mut engine: Engine, jobs: mpsc::Receiver<Job>) {
             for (answer, result) in answers.into_iter().zip(engine.run(writes)) {
                 let _ = answer.send(result);
             }
+            commits.fetch_add(1, Ordering::Release);
         }
         if let Some(done) = closing.take() {
             let _ = engine.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
