@@ -501,8 +501,8 @@ fn finish_created(run: &Shared, index: usize, task: JsValue) {
             run.borrow_mut().details_in_flight += 1;
             let run = run.clone();
             spawn_local(async move {
-                let text = js::stringify(&task).unwrap_or_else(|| JsString::from("{}"));
-                let answer = Answer { outcome: None, value: task, body: String::from(&text), text };
+                let body = js::stringify(&task).map_or_else(|| "{}".to_owned(), |text| String::from(&text));
+                let answer = Answer { outcome: None, value: task, body };
                 let outcome = set_details(&answer, &create, &details, &options).await;
                 {
                     let mut r = run.borrow_mut();

@@ -7,7 +7,6 @@ use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 
-use js_sys::JsString;
 use wasm_bindgen::prelude::*;
 use web_sys::AbortSignal;
 
@@ -195,14 +194,11 @@ pub(crate) struct Sent<'a> {
 }
 
 /// A successful answer: the outcome of a follow-up call (`None` for the create), the parsed body, and
-/// its text.
+/// its text as it was copied into Rust to be checked (an error of a later step carries it, and openPlan
+/// reads it as a [`JsonTree`]).
 pub(crate) struct Answer {
     pub outcome: Option<FollowUpOutcome>,
     pub value: JsValue,
-    pub text: JsString,
-    /// The same text copied into Rust (as the answer was checked), for callers that read it as a
-    /// [`JsonTree`].
-    #[cfg_attr(not(feature = "plan"), allow(dead_code))]
     pub body: String,
 }
 
@@ -286,7 +282,7 @@ pub(crate) async fn exchange(
                 match read {
                     Ok(outcome) => {
                         let value = js::json_parse(&received.body).unwrap_or(JsValue::NULL);
-                        Ok(Answer { outcome, value, text: received.body, body: text })
+                        Ok(Answer { outcome, value, body: text })
                     }
                     Err(e) => Err(e.with_body(text)),
                 }

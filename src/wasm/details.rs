@@ -22,7 +22,7 @@ pub(crate) async fn set_details(
 ) -> Result<JsValue, Error> {
     // check_created_task made sure of a non-empty string id.
     let task_id = js::get(&created.value, "id").and_then(|id| id.as_string()).unwrap_or_default();
-    let failed = |stop: Stop| stop.error.in_details_step(String::from(&created.text), &task_id);
+    let failed = |stop: Stop| stop.error.in_details_step(created.body.clone(), &task_id);
     // One body for every PATCH of this call: a PATCH sent again sends the same keys and values.
     let body = input.patch_body(random_uuid_bytes);
     let calls = Calls { create, task_id: &task_id, options };

@@ -241,13 +241,15 @@ fn with_tree<T>(text: &str, read: impl FnOnce(&JsonNode<'_>) -> Result<T, Error>
     }
 }
 
-/// Every item of every page of a list, following only same-origin next links.
-async fn read_all(
+/// Every item of every page of a list, each read by `item` while its page's tree is alive, following
+/// only same-origin next links.
+async fn read_all<T>(
     url: String,
     base: &str,
     client_request_id: &str,
     options: &CreateTaskOptions,
-) -> Result<Vec<String>, Error> {
+    item: impl Fn(&JsonNode<'_>) -> Result<T, Error>,
+) -> Result<Vec<T>, Error> {
     let mut all = Vec::new();
     let mut next = Some(url);
     let mut pages = 0;
@@ -257,14 +259,7 @@ async fn read_all(
             return Err(Error::invalid_response(ClientCode::WrongShape, "The list has no end (too many pages)"));
         }
         let page = read(&url, None, client_request_id, options).await?;
-        // Each item as its own JSON text: the page's tree does not outlive this loop.
-        let page = with_tree(&page, |page| {
-            parse_page(page, base, |item| {
-                let mut text = String::new();
-                item.write(&mut text);
-                Ok(text)
-            })
-        })?;
+        let page = with_tree(&page, |page| parse_page(page, base, &item))?;
         all.extend(page.items);
         next = page.next.filter(|n| *n != url);
     }
@@ -281,9 +276,9 @@ async fn load(target: &PlanTarget, base: &str, crid: &str, options: &CreateTaskO
     let (plan_id, known) = match target {
         PlanTarget::Id(id) => (id.clone(), None),
         PlanTarget::Titled { group_id, title } => {
-            let plans = read_all(group_plans_url(base, group_id), base, crid, options).await?;
             let plans =
-                plans.iter().map(|p| with_tree(p, |t| parse_plan(t))).collect::<Result<Vec<PlanInfo>, Error>>()?;
+                read_all(group_plans_url(base, group_id), base, crid, options, |p: &JsonNode<'_>| parse_plan(p))
+                    .await?;
             let plan = match_plan_title(&plans, title, &js::lower_case)?;
             (plan.id.clone(), Some(plan))
         }
@@ -300,11 +295,8 @@ async fn load(target: &PlanTarget, base: &str, crid: &str, options: &CreateTaskO
         }));
     }
     futures.push(Box::pin(async move {
-        let buckets = read_all(buckets_url(base, id), base, crid, options).await?;
-        buckets
-            .iter()
-            .map(|b| with_tree(b, |t| parse_bucket(t)))
-            .collect::<Result<Vec<Bucket>, Error>>()
+        read_all(buckets_url(base, id), base, crid, options, |b: &JsonNode<'_>| parse_bucket(b))
+            .await
             .map(Loaded::Buckets)
     }));
     futures.push(Box::pin(async move {
