@@ -35,6 +35,32 @@ impl Host {
     }
 }
 
+/// Whether `fetch` would connect to this machine for `host` (a [`crate::request::LoopbackHost`]):
+/// [`parse_host`], then [`Host::is_loopback`]. The wasm layer uses the platform's own parser instead,
+/// and [`is_loopback_hostname`] on what it makes of the host.
+pub fn loopback(host: &str) -> Option<bool> {
+    parse_host(host).map(|host| host.is_loopback())
+}
+
+/// [`Host::is_loopback`] for a host as the WHATWG URL parser serializes it (`new URL(…).hostname`):
+/// an IPv4 address as four decimal parts, an IPv6 address in brackets as compressed lowercase hex
+/// pieces (never with an embedded IPv4 part), a domain lowercased.
+pub fn is_loopback_hostname(name: &str) -> bool {
+    if name == "localhost" || name == "[::1]" {
+        return true;
+    }
+    if let Some(pieces) = name.strip_prefix("[::ffff:").and_then(|rest| rest.strip_suffix(']')) {
+        // ::ffff:127.0.0.0/104 serializes as ::ffff:7fXX:Y (the sixth piece 0xffff, the seventh
+        // 0x7f00 to 0x7fff, four digits long because it is at least 0x1000).
+        return matches!(pieces.split_once(':'), Some((high, low))
+            if high.len() == 4 && high.starts_with("7f") && !low.is_empty() && !low.contains(':'));
+    }
+    // A serialized domain never ends in a number (a host that does parses as IPv4), so a last part
+    // of digits means an IPv4 address, whose first part is then its first octet.
+    name.starts_with("127.")
+        && name.rsplit('.').next().is_some_and(|last| !last.is_empty() && last.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// Parses the host part of a special (http/https) URL's authority, `None` where WHATWG fails (so
 /// that `fetch` would throw). `input` is what stands between `//` (or the user info) and the port.
 pub fn parse_host(input: &str) -> Option<Host> {
@@ -251,6 +277,37 @@ fn parse_ipv6(input: &str) -> Option<[u16; 8]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn serialized_hostnames() {
+        // What `new URL("http://" + host).hostname` gives for hosts of tests/fixtures/base-urls.json.
+        for name in
+            ["localhost", "127.0.0.1", "127.255.0.3", "127.0.0.0", "[::1]", "[::ffff:7f00:1]", "[::ffff:7fff:ffff]"]
+        {
+            assert!(is_loopback_hostname(name), "{name}");
+        }
+        for name in [
+            "127.0.0.1.evil.com",
+            "127.evil.com",
+            "localhost.evil.com",
+            "localhost.",
+            "128.0.0.1",
+            "0.0.0.0",
+            "10.0.0.1",
+            "[::]",
+            "[::2]",
+            "[::1:0]",
+            "[::ffff:7f00]",
+            "[::ffff:7f00:0:1]",
+            "[::ffff:8000:1]",
+            "[1::ffff:7f00:1]",
+            "[::ffff:7f0:1]",
+            "graph.microsoft.com",
+            "",
+        ] {
+            assert!(!is_loopback_hostname(name), "{name}");
+        }
+    }
 
     fn v4(text: &str) -> Option<Host> {
         parse_host(text)

@@ -258,7 +258,7 @@ mod tests {
             workbook_session_id: Some("s1".into()),
             client_request_id: Some("cid".into()),
         };
-        build_create_request(&Endpoint::Planner, &options, || unreachable!()).unwrap()
+        build_create_request(&Endpoint::Planner, &options, crate::host::loopback, || unreachable!()).unwrap()
     }
 
     #[test]

@@ -120,7 +120,8 @@ pub(crate) async fn create_tasks(
         // Each task of a batch run gets an id of its own; a single reconciled create keeps the caller's.
         client_request_id: if bulk_options.direct { options.client_request_id.clone() } else { None },
     };
-    let base = checked_base_url(options.base_url.as_deref().unwrap_or(Endpoint::Planner.default_base()))?;
+    let base =
+        checked_base_url(options.base_url.as_deref().unwrap_or(Endpoint::Planner.default_base()), js::loopback_host)?;
     // Validation first: every input, before anything is sent. Invalid ones get their result now.
     let mut inputs = Vec::with_capacity(tasks.len());
     let mut results = Vec::with_capacity(tasks.len());
@@ -197,7 +198,7 @@ fn prepare(task: &JsValue, request_options: &RequestOptions) -> Result<(Input, S
     let plan_id = member("planId").unwrap_or_default();
     let body = validated.body(&snapshot, &text);
     let details = validated.details;
-    let create = build_create_request(&Endpoint::Planner, request_options, new_request_id)?;
+    let create = build_create_request(&Endpoint::Planner, request_options, js::loopback_host, new_request_id)?;
     Ok((Input { create, body, details: details.filter(|d| !d.is_empty()), plan_id }, title, bucket))
 }
 

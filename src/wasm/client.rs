@@ -150,7 +150,7 @@ pub(crate) async fn create(task: &JsValue, options: &CreateTaskOptions) -> Resul
         workbook_session_id: options.workbook_session_id.clone(),
         client_request_id: options.client_request_id.clone(),
     };
-    let request = build_create_request(&options.endpoint, &request_options, new_request_id)?;
+    let request = build_create_request(&options.endpoint, &request_options, js::loopback_host, new_request_id)?;
     // The task is read once; that snapshot is validated, and that same snapshot is sent.
     let text = js::snapshot_text(task)?;
     let tree = js::snapshot_tree(&text)?;

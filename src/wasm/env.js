@@ -162,3 +162,14 @@ export function timeoutSignal(ms) {
   shared.set(ms, { signal, until: now + window, uses: 1 });
   return signal;
 }
+
+// The host of an http(s) URL's authority (what stands between `//` and the port) as this platform's
+// fetch would read it: its own WHATWG URL parser's serialization (IPv4 forms as four decimal parts,
+// IPv6 compressed, IDNA applied), or null where that parser refuses it (fetch would throw).
+export function hostname(host) {
+  try {
+    return new URL(`http://${host}/`).hostname;
+  } catch {
+    return null;
+  }
+}

@@ -68,6 +68,27 @@ extern "C" {
     // timer to manage for the common call without a caller's signal.
     #[wasm_bindgen(catch, js_name = timeoutSignal)]
     fn timeout_signal_js(millis: f64) -> Result<AbortSignal, JsValue>;
+    #[wasm_bindgen(catch, js_name = hostname)]
+    fn hostname_js(host: &str) -> Result<JsValue, JsValue>;
+}
+
+thread_local! {
+    /// The last host asked about and its verdict: a caller sends every call to the same base URL, and
+    /// the verdict depends on the host's text alone.
+    static LAST_HOST: std::cell::RefCell<Option<(String, Option<bool>)>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The wasm build's [`crate::request::LoopbackHost`]: the platform's URL parser (the one its fetch
+/// uses) reads the host, and the core judges its serialization. Where the parser refuses the host, or
+/// there is no URL at all, the host is one fetch cannot use (`None`).
+pub(crate) fn loopback_host(host: &str) -> Option<bool> {
+    if let Some(verdict) = LAST_HOST.with_borrow(|last| last.as_ref().filter(|(h, _)| h == host).map(|(_, v)| *v)) {
+        return verdict;
+    }
+    let verdict =
+        hostname_js(host).ok().and_then(|name| name.as_string()).map(|name| crate::host::is_loopback_hostname(&name));
+    LAST_HOST.set(Some((host.to_owned(), verdict)));
+    verdict
 }
 
 /// A `config` error for a JavaScript environment that refused a call the client needs.

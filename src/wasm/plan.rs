@@ -81,7 +81,7 @@ impl Plan {
         if options.endpoint != Endpoint::Planner {
             return Err(Error::config(ClientCode::WrongEndpoint, "openPlan works with the planner endpoint"));
         }
-        let base = checked_base_url(options.base_url.as_deref().unwrap_or(DEFAULT_V1_BASE))?;
+        let base = checked_base_url(options.base_url.as_deref().unwrap_or(DEFAULT_V1_BASE), js::loopback_host)?;
         let client_request_id = call_id(options)?;
         let plan = load(target, &base, &client_request_id, options).await?;
         let mut kept = options.clone();
