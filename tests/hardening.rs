@@ -390,7 +390,11 @@ async fn base_url_verdicts_match_the_core_table() {
     // Hosts only the platform's parser gets right (IDNA maps full-width letters and digits): what
     // fetch would connect to decides. The crate's own parser calls every non-ASCII host a domain
     // that is not loopback, which refuses these over http: safe, but stricter.
-    for (url, kind) in [("http://\u{ff4c}\u{ff4f}\u{ff43}\u{ff41}\u{ff4c}\u{ff48}\u{ff4f}\u{ff53}\u{ff54}:1", "validation"), ("http://\u{ff11}\u{ff12}\u{ff17}.0.0.1:1", "validation"), ("http://\u{ff45}vil.test", "config")] {
+    for (url, kind) in [
+        ("http://\u{ff4c}\u{ff4f}\u{ff43}\u{ff41}\u{ff4c}\u{ff48}\u{ff4f}\u{ff53}\u{ff54}:1", "validation"),
+        ("http://\u{ff11}\u{ff12}\u{ff17}.0.0.1:1", "validation"),
+        ("http://\u{ff45}vil.test", "config"),
+    ] {
         let o = options(json!({ "baseUrl": url, "retry": false }));
         let f = create(json!({ "planId": PLAN_IN_DOCS }), o).await.unwrap_err();
         assert_eq!(f.kind(), kind, "{url}");
