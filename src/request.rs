@@ -301,7 +301,7 @@ mod tests {
     /// The verdict for each base URL (`ok`, or the error's code), as fetch's parser reads the host:
     /// `tests/fixtures/base-urls.json`, which `tests/hardening.rs` runs in Node and Chromium, where the
     /// platform's own URL parser reads it.
-    pub(crate) fn base_url_verdicts() -> Vec<(String, String)> {
+    fn base_url_verdicts() -> Vec<(String, String)> {
         let table: serde_json::Value =
             serde_json::from_str(include_str!("../tests/fixtures/base-urls.json")).expect("the fixture is JSON");
         serde_json::from_value(table["verdicts"].clone()).expect("verdicts are [url, verdict] pairs")

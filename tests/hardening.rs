@@ -375,8 +375,16 @@ async fn base_url_verdicts_match_the_core_table() {
     let table: Value = serde_json::from_str(include_str!("fixtures/base-urls.json")).unwrap();
     let verdicts = table["verdicts"].as_array().unwrap();
     assert!(verdicts.len() >= 40);
-    for pair in verdicts {
-        let (url, verdict) = (pair[0].as_str().unwrap(), pair[1].as_str().unwrap());
+    let fixture = verdicts.iter().map(|pair| (pair[0].as_str().unwrap(), pair[1].as_str().unwrap()));
+    // And hosts only the platform's parser gets right (IDNA maps full-width letters and digits): what
+    // fetch would connect to decides. The crate's own parser calls every non-ASCII host a domain
+    // that is not loopback, which refuses these over http: safe, but stricter.
+    let platform_only = [
+        ("http://\u{ff4c}\u{ff4f}\u{ff43}\u{ff41}\u{ff4c}\u{ff48}\u{ff4f}\u{ff53}\u{ff54}:1", "ok"),
+        ("http://\u{ff11}\u{ff12}\u{ff17}.0.0.1:1", "ok"),
+        ("http://\u{ff45}vil.test", "insecureBaseUrl"),
+    ];
+    for (url, verdict) in fixture.chain(platform_only) {
         let o = options(json!({ "baseUrl": url, "retry": false }));
         let f = create(json!({ "planId": PLAN_IN_DOCS }), o).await.unwrap_err();
         match verdict {
@@ -386,17 +394,5 @@ async fn base_url_verdicts_match_the_core_table() {
                 assert_eq!(f.str("code").as_deref(), Some(code), "{url}");
             }
         }
-    }
-    // Hosts only the platform's parser gets right (IDNA maps full-width letters and digits): what
-    // fetch would connect to decides. The crate's own parser calls every non-ASCII host a domain
-    // that is not loopback, which refuses these over http: safe, but stricter.
-    for (url, kind) in [
-        ("http://\u{ff4c}\u{ff4f}\u{ff43}\u{ff41}\u{ff4c}\u{ff48}\u{ff4f}\u{ff53}\u{ff54}:1", "validation"),
-        ("http://\u{ff11}\u{ff12}\u{ff17}.0.0.1:1", "validation"),
-        ("http://\u{ff45}vil.test", "config"),
-    ] {
-        let o = options(json!({ "baseUrl": url, "retry": false }));
-        let f = create(json!({ "planId": PLAN_IN_DOCS }), o).await.unwrap_err();
-        assert_eq!(f.kind(), kind, "{url}");
     }
 }
