@@ -9,6 +9,7 @@
 //! * [`request`]: endpoint and options to URL and headers;
 //! * [`response`]: status, headers and body to a task or an [`Error`];
 //! * [`retry`]: whether and when to send again;
+//! * [`flow`]: one call as a state machine (what to send, what each answer means, when to wait);
 //! * [`details`]: the description, checklist and references, set after the create by a PATCH of the
 //!   task's details;
 //! * [`plan`]: a plan's buckets, labels and people resolved by name (`openPlan`);
@@ -32,6 +33,7 @@ pub mod contract;
 pub mod datetime;
 pub mod details;
 pub mod error;
+pub mod flow;
 pub mod host;
 pub mod json;
 pub mod model;

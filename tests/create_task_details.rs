@@ -58,7 +58,7 @@ fn options(client_request_id: &str, extra: Value) -> JsValue {
 
 async fn create(task: Value, options: JsValue) -> Result<Value, JsValue> {
     let task = JSON::parse(&task.to_string()).unwrap();
-    create_task_js(task, options).await.map(|t| to_json(&t)).map_err(|e| {
+    wasm_bindgen_futures::JsFuture::from(create_task_js(task, options)).await.map(|t| to_json(&t)).map_err(|e| {
         assert!(e.is_instance_of::<js_sys::Error>(), "rejected with a non-Error: {e:?}");
         assert_eq!(get(&e, "name").as_string().as_deref(), Some("GraphError"));
         e

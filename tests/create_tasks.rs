@@ -204,10 +204,12 @@ async fn a_single_create_with_reconcile_finds_a_committed_task() {
     let (plan, _) = new_plan("single reconcile").await;
     let crid = unique("reconcile-one");
     fault(json!([{ "status": 504, "afterCommit": true, "clientRequestId": crid }])).await;
-    let task =
-        create_task_js(js(planner_task(&plan, "once")), options(json!({ "clientRequestId": crid, "reconcile": true })))
-            .await
-            .unwrap_or_else(|e| panic!("{}", to_json(&e)));
+    let task = wasm_bindgen_futures::JsFuture::from(create_task_js(
+        js(planner_task(&plan, "once")),
+        options(json!({ "clientRequestId": crid, "reconcile": true })),
+    ))
+    .await
+    .unwrap_or_else(|e| panic!("{}", to_json(&e)));
     assert_eq!(to_json(&task)["title"], "once");
     assert_eq!(tasks_in_plan(&plan).await, 1);
     assert_eq!(received(&crid).await.iter().filter(|r| r["method"] == "POST").count(), 1, "sent once");

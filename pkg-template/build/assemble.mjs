@@ -41,12 +41,12 @@ function findAll(dir, name, out = []) {
 // its own arrays, the futures executor's `then`/`queueMicrotask` on native promises (every promise the
 // client awaits is native: its own `new Promise`, or one of env.js's async functions, which adopt
 // whatever the caller's code gives, a hostile thenable included; `resolve` is its Promise.resolve()
-// of nothing), the global-object lookup, and `signal` of the client's own AbortController. Anything
+// of nothing; `reject` is Promise.reject of the client's own GraphError, for a call refused before it starts), the global-object lookup, and `signal` of the client's own AbortController. Anything
 // else fails the build: a new import must be declared `catch`.
 const SAFE_IMPORTS = new Set([
   "Error", "__wbindgen_boolean_get", "__wbindgen_is_function", "__wbindgen_is_null", "__wbindgen_is_object",
   "__wbindgen_is_string", "__wbindgen_is_undefined", "__wbindgen_number_get", "__wbindgen_string_get",
-  "__wbindgen_throw", "_wbg_cb_unref", "new", "new_typed", "new_no_args", "push", "queueMicrotask", "then", "resolve",
+  "__wbindgen_throw", "_wbg_cb_unref", "new", "new_typed", "new_no_args", "push", "queueMicrotask", "then", "resolve", "reject",
   "static_accessor_GLOBAL", "static_accessor_GLOBAL_THIS", "static_accessor_SELF", "static_accessor_WINDOW",
   "signal", "instanceof_AbortSignal", "instanceof_Object", "instanceof_Response", "instanceof_Array",
   "instanceof_Function", "length", "__wbindgen_debug_string", "__wbindgen_jsval_loose_eq",

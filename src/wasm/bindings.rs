@@ -1,13 +1,13 @@
 //! The JS face: `createTask(task, options)` and `GraphError`.
 
-use std::rc::Rc;
-
-use js_sys::{Array, Function, Object};
+#[cfg(feature = "bulk")]
+use js_sys::Function;
+use js_sys::{Array, Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::AbortSignal;
 
-use super::client::{create, CreateTaskOptions, TokenSource, DEFAULT_TIMEOUT_MS};
+use super::client::{prepare_create, CreateTaskOptions, TokenSource, DEFAULT_TIMEOUT_MS};
 use super::js;
 use crate::contract::{graph_error_fields, option, ClientCode, FieldValue};
 use crate::error::{Error, ErrorKind};
@@ -24,36 +24,46 @@ extern "C" {
 }
 
 /// Creates a task; see the package's `index.d.ts` for the typed overloads.
+///
+/// Not an `async fn`: the call is a [`crate::flow::Flow`] that env.js `drive` runs (see
+/// `super::call`), so that no Rust future is compiled into the build that only creates tasks.
 #[wasm_bindgen(js_name = createTask, skip_typescript)]
-pub async fn create_task_js(task: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    let options = read_options(&options).map_err(to_js_error)?;
-    if !options.reconcile {
-        return create(&task, &options).await.map_err(to_js_error);
+pub fn create_task_js(task: JsValue, options: JsValue) -> Promise {
+    let options = match read_options(&options) {
+        Ok(options) => options,
+        Err(error) => return Promise::reject(&to_js_error(error)),
+    };
+    if options.reconcile {
+        return reconciled_create(task, options);
     }
-    reconciled_create(task, &options).await
+    match prepare_create(&task, &options) {
+        Ok(call) => call.start(),
+        Err(error) => Promise::reject(&to_js_error(error)),
+    }
 }
 
 /// A lean build (without the `bulk` feature) cannot reconcile; the npm entries send such calls to
 /// the full build, so this is reached only by a caller of the lean glue itself.
 #[cfg(not(feature = "bulk"))]
-async fn reconciled_create(_task: JsValue, _options: &CreateTaskOptions) -> Result<JsValue, JsValue> {
-    Err(to_js_error(Error::config(
+fn reconciled_create(_task: JsValue, _options: CreateTaskOptions) -> Promise {
+    Promise::reject(&to_js_error(Error::config(
         ClientCode::InvalidOption,
         "reconcile: true needs the full build of graph-tasks (the package's main entry routes it there)",
     )))
 }
 
 #[cfg(feature = "bulk")]
-async fn reconciled_create(task: JsValue, options: &CreateTaskOptions) -> Result<JsValue, JsValue> {
-    let options = options.clone();
-    // Reconciled: one task through the bulk run's decisions, each create sent on its own.
-    let bulk = super::bulk::BulkOptions { concurrency: 1, batch_size: 1, direct: true, ..Default::default() };
-    let results = super::bulk::create_tasks(vec![task], &options, &bulk).await.map_err(to_js_error)?;
-    let result = js::array_items(&results).into_iter().next().unwrap_or(JsValue::UNDEFINED);
-    match js::get(&result, "ok").and_then(|ok| ok.as_bool()) {
-        Some(true) => Ok(js::get(&result, "task").unwrap_or(JsValue::NULL)),
-        _ => Err(js::get(&result, "error").unwrap_or(JsValue::UNDEFINED)),
-    }
+fn reconciled_create(task: JsValue, options: CreateTaskOptions) -> Promise {
+    wasm_bindgen_futures::future_to_promise(async move {
+        // Reconciled: one task through the bulk run's decisions, each create sent on its own.
+        let bulk = super::bulk::BulkOptions { concurrency: 1, batch_size: 1, direct: true, ..Default::default() };
+        let results = super::bulk::create_tasks(vec![task], &options, &bulk).await.map_err(to_js_error)?;
+        let result = js::array_items(&results).into_iter().next().unwrap_or(JsValue::UNDEFINED);
+        match js::get(&result, "ok").and_then(|ok| ok.as_bool()) {
+            Some(true) => Ok(js::get(&result, "task").unwrap_or(JsValue::NULL)),
+            _ => Err(js::get(&result, "error").unwrap_or(JsValue::UNDEFINED)),
+        }
+    })
 }
 
 /// Creates many planner tasks over JSON batching; see the package's `index.d.ts`.
@@ -162,14 +172,7 @@ pub(crate) fn read_options(options: &JsValue) -> Result<CreateTaskOptions, Error
     let token = match (string_option(options, option::ACCESS_TOKEN)?, option(options, option::GET_ACCESS_TOKEN)?) {
         (Some(token), None) => TokenSource::Static(token),
         (None, Some(provider)) => {
-            let provider: Function =
-                provider.dyn_into().map_err(|_| invalid_option(option::GET_ACCESS_TOKEN, "a function"))?;
-            let bound_signal = signal.clone();
-            TokenSource::Provider(Rc::new(move || {
-                let provider = provider.clone();
-                let signal = bound_signal.clone();
-                Box::pin(async move { call_token_provider(&provider, signal.as_ref(), timeout_ms).await })
-            }))
+            TokenSource::Js(provider.dyn_into().map_err(|_| invalid_option(option::GET_ACCESS_TOKEN, "a function"))?)
         }
         (Some(_), Some(_)) => {
             return Err(Error::config(ClientCode::InvalidOption, "give accessToken or getAccessToken, not both"))
@@ -219,13 +222,9 @@ fn read_retry(options: &JsValue) -> Result<RetryPolicy, Error> {
     })
 }
 
-/// Asks the caller's provider for a token, bounded by the signal and the timeout.
-async fn call_token_provider(
-    provider: &Function,
-    signal: Option<&AbortSignal>,
-    timeout_ms: u32,
-) -> Result<String, Error> {
-    match js::call_token_provider(provider, signal, timeout_ms).await {
+/// What the caller's provider gave (bounded by the signal and the timeout), as a token or an error.
+pub(crate) fn token_from_outcome(outcome: js::TokenOutcome, timeout_ms: u32) -> Result<String, Error> {
+    match outcome {
         js::TokenOutcome::Value(value) => value.as_string().ok_or_else(|| {
             Error::config(ClientCode::TokenProviderFailed, "getAccessToken must return (or resolve to) a string")
         }),

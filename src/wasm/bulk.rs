@@ -10,7 +10,7 @@ use js_sys::{Array, Function, JsString, Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 
-use super::client::{exchange, new_request_id, Answer, CreateTaskOptions, Exchange, Sent};
+use super::client::{create_once, new_request_id, read, CreateTaskOptions};
 use super::details::set_details;
 use super::js;
 use super::transport::{self, AbortListener, Attempt, Timer};
@@ -20,6 +20,7 @@ use crate::contract::ClientCode;
 use crate::datetime::{parse_datetime_offset, parse_http_date};
 use crate::details::{validate_create_request, DetailsInput};
 use crate::error::{Error, ErrorKind};
+use crate::flow::Outgoing;
 use crate::json::{JsonTree, JsonView};
 use crate::request::{
     authorization_value, build_create_request, checked_base_url, push_path_segment, CreateRequest, Endpoint,
@@ -369,7 +370,7 @@ async fn exchange_batch(
     options: &CreateTaskOptions,
 ) -> Vec<(Verdict, Option<JsValue>)> {
     let all = |make: &dyn Fn() -> Verdict| requests.iter().map(|_| (make(), None)).collect::<Vec<_>>();
-    let token = match options.token.token().await {
+    let token = match options.token.token(options.signal.as_ref(), options.timeout_ms).await {
         Ok(token) => token,
         Err(error) => return all(&|| Verdict::Failed(error.clone())),
     };
@@ -474,11 +475,9 @@ async fn exchange_direct(run: &Shared, index: usize, options: &CreateTaskOptions
             None => return (Verdict::Failed(Error::new(ErrorKind::Validation, "no such task")), None),
         }
     };
-    let once = CreateTaskOptions { retry: RetryPolicy::NONE, ..options.clone() };
-    let sent = Sent { method: "POST", url: &create.url, headers: &create.headers, body: Some(&body) };
-    match exchange(&Exchange::Create(Resource::PlannerTask), &sent, &create.client_request_id, &once).await {
-        Ok(answer) => (Verdict::Created, Some(answer.value)),
-        Err(stop) => (classify(Err(stop.error)), None),
+    match create_once(create, body, options).await {
+        Ok(task) => (Verdict::Created, Some(task)),
+        Err(error) => (classify(Err(error)), None),
     }
 }
 
@@ -503,8 +502,7 @@ fn finish_created(run: &Shared, index: usize, task: JsValue) {
             let run = run.clone();
             spawn_local(async move {
                 let body = js::stringify(&task).map_or_else(|| "{}".to_owned(), |text| String::from(&text));
-                let answer = Answer { outcome: None, value: task, body };
-                let outcome = set_details(&answer, &create, &details, &options).await;
+                let outcome = set_details(&task, body, &create, &details, &options).await;
                 {
                     let mut r = run.borrow_mut();
                     r.details_in_flight = r.details_in_flight.saturating_sub(1);
@@ -703,9 +701,9 @@ fn same_origin(url: &str, base: &str) -> bool {
 /// A GET through the client's loop (retried as reads are), parsed.
 async fn get_json(options: &CreateTaskOptions, url: &str) -> Result<JsValue, Error> {
     let request_id = new_request_id();
-    let headers = [("Accept", String::from("application/json")), ("client-request-id", request_id.clone())];
-    let sent = Sent { method: "GET", url, headers: &headers, body: None };
-    exchange(&Exchange::Read(&[200]), &sent, &request_id, options).await.map(|a| a.value).map_err(|s| s.error)
+    let headers = vec![("Accept", String::from("application/json")), ("client-request-id", request_id.clone())];
+    let request = Outgoing { method: "GET", url: url.to_owned(), headers, body: None };
+    read(request, &request_id, &[200], options).await.map(|(value, _)| value)
 }
 
 /// Deletes a copy with its etag; true when it is gone.
@@ -715,9 +713,9 @@ async fn delete_task(options: &CreateTaskOptions, base: &str, id: &str, etag: Op
     url.push_str("/planner/tasks/");
     push_path_segment(&mut url, id);
     let request_id = new_request_id();
-    let headers = [("If-Match", String::from(etag)), ("client-request-id", request_id.clone())];
-    let sent = Sent { method: "DELETE", url: &url, headers: &headers, body: None };
-    exchange(&Exchange::Read(&[204, 200]), &sent, &request_id, options).await.is_ok()
+    let headers = vec![("If-Match", String::from(etag)), ("client-request-id", request_id.clone())];
+    let request = Outgoing { method: "DELETE", url, headers, body: None };
+    read(request, &request_id, &[204, 200], options).await.is_ok()
 }
 
 /// An abort: every task without a result gets one, `mayHaveBeenCreated` as it truly is.

@@ -1,28 +1,28 @@
-//! The create loop shared by both faces, and the Rust async API for Rust web apps.
-//!
-//! The loop ([`exchange`]) is the one place where time passes: it asks the core whether to retry and
-//! sleeps here. The create and the calls after it (the task's details) all go through it.
+//! The calls shared by both faces (each a [`Flow`] of the core, run by env.js `drive`), and the Rust
+//! async API for Rust web apps.
 
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 
+use js_sys::Function;
 use wasm_bindgen::prelude::*;
 use web_sys::AbortSignal;
 
-use super::details::set_details;
+use super::call::CallState;
 use super::js;
-use super::transport::{self, Attempt};
 use crate::contract::ClientCode;
-use crate::details::{
-    decide_follow_up, read_follow_up_response, validate_create_request, FollowUp, FollowUpDecision, FollowUpOutcome,
-};
+use crate::details::validate_create_request;
 use crate::error::Error;
-use crate::json::JsonTree;
+use crate::flow::Flow;
+#[cfg(feature = "bulk")]
+use crate::flow::Outgoing;
 use crate::model::{LegacyTask, PlannerTask};
-use crate::request::{authorization_value, build_create_request, check_token, uuid_v4, Endpoint, RequestOptions};
-use crate::response::{read_create_response, read_plain_response};
-use crate::retry::{decide, Decision, RetryPolicy};
+#[cfg(feature = "bulk")]
+use crate::request::check_token;
+use crate::request::{build_create_request, uuid_v4, Endpoint, RequestOptions};
+use crate::retry::RetryPolicy;
+#[cfg(feature = "bulk")]
 use crate::schema::Resource;
 
 /// A future that yields an access token.
@@ -36,16 +36,37 @@ pub enum TokenSource {
     /// A provider, asked again before every attempt (so that a token refreshed during a retry wait is
     /// the one sent).
     Provider(Rc<dyn Fn() -> TokenFuture>),
+    /// A JavaScript function, called as `getAccessToken` is: it returns (or resolves to) the token, and
+    /// is bounded by the signal and `timeout_ms`.
+    Js(Function),
 }
 
 impl TokenSource {
-    pub(crate) async fn token(&self) -> Result<String, Error> {
+    #[cfg(feature = "bulk")]
+    pub(crate) async fn token(&self, signal: Option<&AbortSignal>, timeout_ms: u32) -> Result<String, Error> {
         let token = match self {
             TokenSource::Static(token) => token.clone(),
             TokenSource::Provider(provider) => provider().await?,
+            TokenSource::Js(provider) => {
+                let outcome = js::call_token_provider(provider, signal, timeout_ms).await;
+                super::bindings::token_from_outcome(outcome, timeout_ms)?
+            }
         };
         check_token(&token)?;
         Ok(token)
+    }
+
+    /// A Rust provider as a JavaScript one, which the call's driver asks (its error's message becomes
+    /// the `tokenProviderFailed` error's, as a thrown one's does).
+    fn into_js(self) -> TokenSource {
+        let TokenSource::Provider(provider) = self else { return self };
+        let call = Closure::<dyn Fn() -> js_sys::Promise>::new(move || {
+            let token = provider();
+            wasm_bindgen_futures::future_to_promise(async move {
+                token.await.map(JsValue::from).map_err(|e| js_sys::Error::new(&e.message).into())
+            })
+        });
+        TokenSource::Js(call.into_js_value().into())
     }
 }
 
@@ -129,6 +150,8 @@ async fn create_typed<T: serde::Serialize + serde::de::DeserializeOwned>(
     task: &T,
     options: &CreateTaskOptions,
 ) -> Result<T, Error> {
+    // The driver asks JavaScript token providers only.
+    let options = &CreateTaskOptions { token: options.token.clone().into_js(), ..options.clone() };
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
     let value = task
         .serialize(&serializer)
@@ -141,9 +164,9 @@ async fn create_typed<T: serde::Serialize + serde::de::DeserializeOwned>(
     })
 }
 
-/// Validates `task` (a JS object), sends it, retries what the core says may be retried, and returns
-/// the service's own object.
-pub(crate) async fn create(task: &JsValue, options: &CreateTaskOptions) -> Result<JsValue, Error> {
+/// Validates `task` (a JS object) and makes the call that creates it (with its details, when it has
+/// any), ready for [`CallState::start`] or [`CallState::run`].
+pub(crate) fn prepare_create(task: &JsValue, options: &CreateTaskOptions) -> Result<CallState, Error> {
     let resource = options.endpoint.resource();
     let request_options = RequestOptions {
         base_url: options.base_url.clone(),
@@ -157,171 +180,41 @@ pub(crate) async fn create(task: &JsValue, options: &CreateTaskOptions) -> Resul
     let validated = validate_create_request(&tree.root(), resource).map_err(Error::validation)?;
     // `details` is not part of the create: it is set by a PATCH once the task exists.
     let body = validated.body(&tree.root(), &text);
-    let details = validated.details;
-    let sent = Sent { method: "POST", url: &request.url, headers: &request.headers, body: Some(&body) };
-    let created = exchange(&Exchange::Create(resource), &sent, &request.client_request_id, options)
-        .await
-        .map_err(|stop| stop.error)?;
-    match details.filter(|d| !d.is_empty()) {
-        None => Ok(created.value),
-        Some(input) => set_details(&created, &request, &input, options).await,
-    }
+    let patch_body = validated.details.filter(|d| !d.is_empty()).map(|input| input.patch_body(random_uuid_bytes));
+    let flow = Flow::create(request, resource, body, patch_body, options.retry);
+    Ok(CallState::new(flow, options))
 }
 
-/// What one request is for, which decides how its answer reads and whether it is sent again.
-pub(crate) enum Exchange<'a> {
-    /// The create of a task of this resource: never re-sent once it may have reached the service.
-    Create(Resource),
-    /// A read (GET) or a delete whose success is one of these statuses: safe to repeat, so 429, 5xx,
-    /// timeouts and network failures are retried within the policy.
-    #[cfg_attr(not(feature = "bulk"), allow(dead_code))] // the lean build reads nothing but details
-    Read(&'static [u16]),
-    /// A call after the create of task `task_id`: safe to repeat.
-    FollowUp {
-        step: &'a FollowUp,
-        task_id: &'a str,
-        /// How often a stale etag was read again already (see [`decide_follow_up`]).
-        precondition_retries: u32,
-    },
+/// Validates `task` (a JS object), sends it, retries what the core says may be retried, and returns
+/// the service's own object.
+pub(crate) async fn create(task: &JsValue, options: &CreateTaskOptions) -> Result<JsValue, Error> {
+    prepare_create(task, options)?.run().await.0
 }
 
-/// One request as sent, but the token.
-pub(crate) struct Sent<'a> {
-    pub method: &'a str,
-    pub url: &'a str,
-    pub headers: &'a [(&'static str, String)],
-    pub body: Option<&'a str>,
-}
-
-/// A successful answer: the outcome of a follow-up call (`None` for the create), the parsed body, and
-/// its text as it was copied into Rust to be checked (an error of a later step carries it, and openPlan
-/// reads it as a [`JsonTree`]).
-pub(crate) struct Answer {
-    pub outcome: Option<FollowUpOutcome>,
-    pub value: JsValue,
-    pub body: String,
-}
-
-/// Why [`exchange`] stopped without an answer.
-pub(crate) struct Stop {
-    pub error: Error,
-    /// A PATCH met a stale etag: read the details again and PATCH again.
-    pub reread: bool,
-}
-
-impl From<Error> for Stop {
-    fn from(error: Error) -> Stop {
-        Stop { error, reread: false }
-    }
-}
-
-/// Sends `sent`, retrying what the core says may be retried (one loop for every request, so the
-/// transport, token and sleep code exist once), and reads the answer as `exchange` says.
-pub(crate) async fn exchange(
-    exchange: &Exchange<'_>,
-    sent: &Sent<'_>,
-    client_request_id: &str,
+/// One create of a validated `body` as `create` says, sent once (a caller that decides about sending it
+/// again itself): the created task.
+#[cfg(feature = "bulk")]
+pub(crate) async fn create_once(
+    create: crate::request::CreateRequest,
+    body: String,
     options: &CreateTaskOptions,
-) -> Result<Answer, Stop> {
-    let mut retries_done = 0;
-    loop {
-        // An aborted signal ends the call before the token provider is asked again.
-        if transport::is_aborted(options.signal.as_ref()) {
-            let mut aborted = transport::aborted_error(false);
-            aborted.client_request_id = Some(client_request_id.to_owned());
-            return Err(aborted.into());
-        }
-        let token = options.token.token().await?;
-        let attempt = Attempt {
-            method: sent.method,
-            url: sent.url,
-            headers: sent.headers,
-            authorization: &authorization_value(&token),
-            body: sent.body,
-            signal: options.signal.as_ref(),
-            timeout_ms: options.timeout_ms,
-        };
-        let outcome = match transport::send(&attempt).await {
-            Ok(received) => {
-                // The answer is checked on a tree read in wasm (see crate::json::JsonTree), and only
-                // an answer that passed is parsed by JSON.parse into the object handed back.
-                let text = String::from(&received.body);
-                let tree = JsonTree::parse(&text, js::number);
-                let parsed = tree.as_ref().map(JsonTree::root);
-                let now = js::now_ms() as i64;
-                let read = match exchange {
-                    Exchange::Create(resource) => read_create_response(
-                        received.status,
-                        || received.headers(),
-                        parsed.as_ref(),
-                        *resource,
-                        client_request_id,
-                        now,
-                    )
-                    .map(|()| None),
-                    Exchange::Read(ok) => read_plain_response(
-                        received.status,
-                        || received.headers(),
-                        parsed.as_ref(),
-                        ok,
-                        client_request_id,
-                        now,
-                    )
-                    .map(|()| None),
-                    Exchange::FollowUp { step, task_id, .. } => read_follow_up_response(
-                        step,
-                        task_id,
-                        received.status,
-                        || received.headers(),
-                        parsed.as_ref(),
-                        client_request_id,
-                        now,
-                    )
-                    .map(Some),
-                };
-                match read {
-                    Ok(outcome) => {
-                        let value = js::json_parse(&received.body).unwrap_or(JsValue::NULL);
-                        Ok(Answer { outcome, value, body: text })
-                    }
-                    Err(e) => Err(e.with_body(text)),
-                }
-            }
-            Err(error) => Err(error),
-        };
-        let mut error = match outcome {
-            Ok(answer) => return Ok(answer),
-            Err(error) => error,
-        };
-        error.redact(&token);
-        if error.client_request_id.is_none() {
-            error.client_request_id = Some(client_request_id.to_owned());
-        }
-        let decision = match exchange {
-            Exchange::Create(_) => match decide(&error, retries_done, &options.retry, js::random()) {
-                Decision::RetryAfter(delay) => FollowUpDecision::RetryAfter(delay),
-                Decision::GiveUp => FollowUpDecision::GiveUp,
-            },
-            // Retried as a GET after the create is: the same rules, no precondition step.
-            Exchange::Read(_) => {
-                decide_follow_up(&error, &FollowUp::GetTask, retries_done, 0, &options.retry, js::random())
-            }
-            Exchange::FollowUp { step, precondition_retries, .. } => {
-                decide_follow_up(&error, step, retries_done, *precondition_retries, &options.retry, js::random())
-            }
-        };
-        match decision {
-            FollowUpDecision::RetryAfter(delay) => {
-                transport::sleep(delay, options.signal.as_ref()).await.map_err(|mut aborted| {
-                    aborted.client_request_id = Some(client_request_id.to_owned());
-                    aborted
-                })?;
-                retries_done += 1;
-            }
-            FollowUpDecision::RereadDetails => return Err(Stop { error, reread: true }),
-            FollowUpDecision::GiveUp => return Err(error.into()),
-        }
-    }
+) -> Result<JsValue, Error> {
+    let flow = Flow::create(create, Resource::PlannerTask, body, None, RetryPolicy::NONE);
+    CallState::new(flow, options).run().await.0
+}
+
+/// A read (or a delete, or a `$batch` of reads) that succeeds with one of the `ok` statuses, retried
+/// as reads are: the answer parsed, and its text.
+#[cfg(feature = "bulk")]
+pub(crate) async fn read(
+    request: Outgoing,
+    client_request_id: &str,
+    ok: &'static [u16],
+    options: &CreateTaskOptions,
+) -> Result<(JsValue, String), Error> {
+    let flow = Flow::read(request, client_request_id.to_owned(), ok, options.retry);
+    let (value, finished) = CallState::new(flow, options).run().await;
+    value.map(|value| (value, finished.body))
 }
 
 /// A random UUID: `crypto.randomUUID()` where there is one (Node, secure browser contexts; it is much

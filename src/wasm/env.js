@@ -64,19 +64,72 @@ async function readBodyText(response, limit) {
   return decoder.decode(all);
 }
 
+// What bounds one attempt: the caller's signal and the timeout, as the one signal given to fetch.
+// Without a caller's signal the attempt takes a shared timeout signal (see timeoutSignal), else a
+// controller that either bound aborts. `cause()` says which did: 0 neither, 1 the caller, 2 the timeout.
+const UNBOUNDED = { signal: undefined, cause: () => 0, done() {} };
+function bound(signal, ms) {
+  if (signal === undefined) {
+    if (ms === 0) return UNBOUNDED;
+    try {
+      const shared = timeoutSignal(ms);
+      return { signal: shared, cause: () => (shared.aborted ? 2 : 0), done() {} };
+    } catch {
+      // No AbortSignal.timeout here: a timer of the attempt's own, below.
+    }
+  }
+  const controller = new AbortController();
+  let cause = 0;
+  const onAbort = () => {
+    cause = 1;
+    controller.abort(new Error("aborted"));
+  };
+  if (signal !== undefined) signal.addEventListener("abort", onAbort);
+  const timer =
+    ms > 0
+      ? setTimeout(() => {
+          cause = 2;
+          controller.abort(new Error("timeout"));
+        }, ms)
+      : undefined;
+  return {
+    signal: controller.signal,
+    cause: () => cause,
+    done() {
+      if (timer !== undefined) clearTimeout(timer);
+      if (signal !== undefined) signal.removeEventListener("abort", onAbort);
+    },
+  };
+}
+
 // One attempt, in one call from wasm (each crossing, and each string it decodes, costs more than the
-// JavaScript it replaces): builds the init, calls the global fetch, checks what it resolved to, and
-// reads the body up to `limit` decoded bytes. `headers` is the JSON text of [name, value, …]: one
-// string to decode, which any value survives (an etag from a server may hold any character). `body`
-// and `signal` may be undefined. Never throws or rejects; resolves to one of
+// JavaScript it replaces): builds the init, calls the global fetch bounded by `signal` (the caller's,
+// or undefined) and `timeoutMs` (0: none), checks what it resolved to, and reads the body up to `limit`
+// decoded bytes. `headers` is the JSON text of [name, value, …]: one string to decode, which any value
+// survives (an etag from a server may hold any character). `body` may be undefined. Never throws or
+// rejects; resolves to one of
 //   [status, text, response]  a response (status 0 to 999) and its body
 //   [-1, what]                a broken environment: fetch threw at once (it sent nothing), resolved
 //                             to something that is not a Response, or to one that cannot be read
-//   [-2, thrown]              fetch rejected (a network failure, or an abort)
-//   [-3, thrown, status]      the body's read failed
+//   [-2, thrown, cause]       fetch rejected (a network failure, or an abort: `cause` as bound() says)
+//   [-3, thrown, status, cause] the body's read failed
 //   [-4, status, response]    the body is larger than `limit` (declared or read; not read further)
 //   [-5]                      an opaque redirect (a browser's answer to a manual redirect)
-export async function send(url, method, authorization, headers, body, signal, limit) {
+export async function send(url, method, authorization, headers, body, signal, timeoutMs, limit) {
+  let bounds;
+  try {
+    bounds = bound(signal, timeoutMs);
+  } catch (thrown) {
+    return [-1, thrown];
+  }
+  try {
+    return await attempt(url, method, authorization, headers, body, bounds, limit);
+  } finally {
+    bounds.done();
+  }
+}
+
+async function attempt(url, method, authorization, headers, body, bounds, limit) {
   let pending;
   try {
     const pairs = JSON.parse(headers);
@@ -85,7 +138,7 @@ export async function send(url, method, authorization, headers, body, signal, li
     // A plain init object: cheaper than a Request per call, which costs most in Node.
     const init = { method, headers: names };
     if (body !== undefined) init.body = body;
-    if (signal !== undefined) init.signal = signal;
+    if (bounds.signal !== undefined) init.signal = bounds.signal;
     init.redirect = "manual";
     pending = fetch(url, init);
   } catch (thrown) {
@@ -97,7 +150,7 @@ export async function send(url, method, authorization, headers, body, signal, li
     // by the engine, and becomes a rejection here.
     response = await pending;
   } catch (thrown) {
-    return [-2, thrown];
+    return [-2, thrown, bounds.cause()];
   }
   let isResponse;
   try {
@@ -130,7 +183,7 @@ export async function send(url, method, authorization, headers, body, signal, li
   try {
     text = await readBodyText(response, limit);
   } catch (thrown) {
-    return [-3, thrown, status];
+    return [-3, thrown, status, bounds.cause()];
   }
   return text === null ? [-4, status, response] : [status, text, response];
 }
@@ -171,5 +224,39 @@ export function hostname(host) {
     return new URL(`http://${host}/`).hostname;
   } catch {
     return null;
+  }
+}
+
+// Resolves to true after `ms`, or to false as soon as `signal` (the caller's, or undefined) fires.
+export function sleep(ms, signal) {
+  return new Promise((resolve) => {
+    if (signal !== undefined && signal.aborted) return resolve(false);
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      if (signal !== undefined) signal.removeEventListener("abort", onAbort);
+      resolve(true);
+    }, ms);
+    if (signal !== undefined) signal.addEventListener("abort", onAbort);
+  });
+}
+
+// Runs one call of the client (src/wasm/call.rs: the core's src/flow.rs decides). Each step returns
+// the promise to wait on (the token provider, `send`, `sleep`: all of this module, so native
+// promises), whose result is fed to the next step, or the call's value; a step that fails throws the
+// call's GraphError, which rejects this promise. The only async code of a call: Rust async state
+// machines in its place cost the browser build several kilobytes and each call time.
+export async function drive(call) {
+  try {
+    let input;
+    for (;;) {
+      const next = call.next(input);
+      if (!(next instanceof Promise)) return next;
+      input = await next;
+    }
+  } finally {
+    call.free();
   }
 }

@@ -9,8 +9,11 @@
 
 use js_sys::{JsString, Promise, Reflect};
 use wasm_bindgen::prelude::*;
+#[cfg(feature = "bulk")]
 use wasm_bindgen::JsCast;
-use web_sys::{AbortController, AbortSignal};
+use web_sys::AbortSignal;
+
+use super::transport::AbortCause;
 
 use crate::contract::ClientCode;
 use crate::error::{Error, Problem};
@@ -26,10 +29,6 @@ extern "C" {
     fn number_js(text: &str) -> Result<f64, JsValue>;
     #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
     fn array_is_array(value: &JsValue) -> Result<bool, JsValue>;
-    #[wasm_bindgen(catch, js_name = setTimeout)]
-    fn set_timeout_js(handler: &js_sys::Function, millis: f64) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(catch, js_name = clearTimeout)]
-    fn clear_timeout_js(handle: &JsValue) -> Result<(), JsValue>;
     #[wasm_bindgen(catch, js_namespace = Date, js_name = now)]
     fn date_now() -> Result<f64, JsValue>;
     #[wasm_bindgen(catch, js_namespace = Math, js_name = random)]
@@ -38,6 +37,15 @@ extern "C" {
     fn get_random_values(buffer: &mut [u8]) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_namespace = crypto, js_name = randomUUID)]
     fn random_uuid_js() -> Result<JsValue, JsValue>;
+}
+
+#[cfg(feature = "bulk")]
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(catch, js_name = setTimeout)]
+    fn set_timeout_js(handler: &js_sys::Function, millis: f64) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = clearTimeout)]
+    fn clear_timeout_js(handle: &JsValue) -> Result<(), JsValue>;
 }
 
 #[cfg(feature = "plan")]
@@ -62,12 +70,13 @@ extern "C" {
         headers: &str,
         body: Option<&str>,
         signal: &JsValue,
+        timeout_ms: f64,
         limit: f64,
     ) -> Result<Promise, JsValue>;
-    // A shared `AbortSignal.timeout` (Node 17.3+, browsers since 2022): no controller, closure or
-    // timer to manage for the common call without a caller's signal.
-    #[wasm_bindgen(catch, js_name = timeoutSignal)]
-    fn timeout_signal_js(millis: f64) -> Result<AbortSignal, JsValue>;
+    #[wasm_bindgen(catch, js_name = sleep)]
+    fn sleep_js(millis: f64, signal: &JsValue) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(catch, js_name = drive)]
+    fn drive_js(call: super::call::Call) -> Result<Promise, JsValue>;
     #[wasm_bindgen(catch, js_name = hostname)]
     fn hostname_js(host: &str) -> Result<JsValue, JsValue>;
 }
@@ -217,10 +226,10 @@ pub(crate) enum Fetched {
     /// The environment is broken (`what` says how): fetch threw at once, which sent nothing, or
     /// resolved to something that is not a readable Response.
     Broken(JsValue),
-    /// fetch rejected with this.
-    Failed(JsValue),
+    /// fetch rejected with this; `cause` says which bound, if any, aborted it.
+    Failed { thrown: JsValue, cause: AbortCause },
     /// The body's read failed with this.
-    BodyFailed { thrown: JsValue, status: u16 },
+    BodyFailed { thrown: JsValue, status: u16, cause: AbortCause },
     /// The body is larger than the limit; it was not read further.
     TooLarge { status: u16, response: JsValue },
     /// An opaque redirect (a browser's answer to `redirect: "manual"`).
@@ -228,29 +237,27 @@ pub(crate) enum Fetched {
 }
 
 /// One attempt in one call to JavaScript: the global `fetch` with a plain init object (`headers`:
-/// the JSON text of `[name, value, …]`), and its body read as a stream up to `limit` decoded bytes.
-pub(crate) async fn fetch(
+/// the JSON text of `[name, value, …]`), bounded by `signal` and `timeout_ms` (0: none), its body
+/// read as a stream up to `limit` decoded bytes. The promise resolves to what [`fetched`] reads.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn send(
     url: &str,
     method: &str,
     authorization: &str,
     headers: &str,
     body: Option<&str>,
     signal: Option<&AbortSignal>,
+    timeout_ms: u32,
     limit: usize,
-) -> Fetched {
+) -> Result<Promise, JsValue> {
     let undefined = JsValue::UNDEFINED;
     let signal = signal.map_or(&undefined, AsRef::as_ref);
-    let outcome = match send_js(url, method, authorization, headers, body, signal, limit as f64) {
-        Ok(promise) => wasm_bindgen_futures::JsFuture::from(promise).await,
-        // send is async and cannot throw; were it to, nothing was sent.
-        Err(thrown) => return Fetched::Broken(thrown),
-    };
-    // send never rejects either; a rejection would be a failure of fetch.
-    let outcome = match outcome {
-        Ok(outcome) => outcome,
-        Err(thrown) => return Fetched::Failed(thrown),
-    };
-    let at = |i: u32| Reflect::get_u32(&outcome, i).unwrap_or_default();
+    send_js(url, method, authorization, headers, body, signal, f64::from(timeout_ms), limit as f64)
+}
+
+/// What env.js `send` resolved with.
+pub(crate) fn fetched(outcome: &JsValue) -> Fetched {
+    let at = |i: u32| Reflect::get_u32(outcome, i).unwrap_or_default();
     let number = |v: JsValue| v.as_f64().unwrap_or(-1.0);
     // The first item is the status of a read response (0 to 999), or a negative tag.
     let tag = number(at(0));
@@ -259,11 +266,39 @@ pub(crate) async fn fetch(
     }
     match tag as i32 {
         -1 => Fetched::Broken(at(1)),
-        -3 => Fetched::BodyFailed { thrown: at(1), status: number(at(2)) as u16 },
+        -3 => Fetched::BodyFailed {
+            thrown: at(1),
+            status: number(at(2)) as u16,
+            cause: AbortCause::from_tag(number(at(3))),
+        },
         -4 => Fetched::TooLarge { status: number(at(1)) as u16, response: at(2) },
         -5 => Fetched::OpaqueRedirect,
         // -2, and anything else.
-        _ => Fetched::Failed(at(1)),
+        _ => Fetched::Failed { thrown: at(1), cause: AbortCause::from_tag(number(at(2))) },
+    }
+}
+
+/// [`send`], awaited.
+#[cfg(feature = "bulk")]
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn fetch(
+    url: &str,
+    method: &str,
+    authorization: &str,
+    headers: &str,
+    body: Option<&str>,
+    signal: Option<&AbortSignal>,
+    timeout_ms: u32,
+    limit: usize,
+) -> Fetched {
+    match send(url, method, authorization, headers, body, signal, timeout_ms, limit) {
+        // send never rejects either; a rejection would be a failure of fetch.
+        Ok(promise) => match wasm_bindgen_futures::JsFuture::from(promise).await {
+            Ok(outcome) => fetched(&outcome),
+            Err(thrown) => Fetched::Failed { thrown, cause: AbortCause::None },
+        },
+        // send is async and cannot throw; were it to, nothing was sent.
+        Err(thrown) => Fetched::Broken(thrown),
     }
 }
 
@@ -280,30 +315,53 @@ pub(crate) enum TokenOutcome {
 }
 
 /// Calls the caller's token provider, bounded by `signal` and `timeout_ms` (0: no bound), so that a
-/// provider that never settles cannot hang a call.
+/// provider that never settles cannot hang a call; the promise resolves to what [`token_outcome`] reads.
+pub(crate) fn token_provider(
+    provider: &js_sys::Function,
+    signal: Option<&AbortSignal>,
+    timeout_ms: u32,
+) -> Result<Promise, JsValue> {
+    let signal = signal.map_or(JsValue::UNDEFINED, |s| s.clone().into());
+    call_token_provider_js(provider, &signal, f64::from(timeout_ms))
+}
+
+/// What env.js `callTokenProvider` resolved with.
+pub(crate) fn token_outcome(outcome: &JsValue) -> TokenOutcome {
+    let value = || Reflect::get_u32(outcome, 1).unwrap_or_default();
+    let tag = Reflect::get_u32(outcome, 0).ok().and_then(|tag| tag.as_f64()).map_or(1, |t| t as u8);
+    match tag {
+        0 => TokenOutcome::Value(value()),
+        2 => TokenOutcome::TimedOut,
+        3 => TokenOutcome::Aborted,
+        _ => TokenOutcome::Failed(value()),
+    }
+}
+
+/// [`token_provider`], awaited.
+#[cfg(feature = "bulk")]
 pub(crate) async fn call_token_provider(
     provider: &js_sys::Function,
     signal: Option<&AbortSignal>,
     timeout_ms: u32,
 ) -> TokenOutcome {
-    let signal = signal.map_or(JsValue::UNDEFINED, |s| s.clone().into());
-    let outcome = match call_token_provider_js(provider, &signal, f64::from(timeout_ms)) {
-        Ok(promise) => wasm_bindgen_futures::JsFuture::from(promise).await,
-        Err(thrown) => Err(thrown),
-    };
-    match outcome {
-        Ok(outcome) => {
-            let value = || Reflect::get_u32(&outcome, 1).unwrap_or_default();
-            let tag = Reflect::get_u32(&outcome, 0).ok().and_then(|tag| tag.as_f64()).map_or(1, |t| t as u8);
-            match tag {
-                0 => TokenOutcome::Value(value()),
-                2 => TokenOutcome::TimedOut,
-                3 => TokenOutcome::Aborted,
-                _ => TokenOutcome::Failed(value()),
-            }
-        }
+    match token_provider(provider, signal, timeout_ms) {
+        Ok(promise) => match wasm_bindgen_futures::JsFuture::from(promise).await {
+            Ok(outcome) => token_outcome(&outcome),
+            Err(thrown) => TokenOutcome::Failed(thrown),
+        },
         Err(thrown) => TokenOutcome::Failed(thrown),
     }
+}
+
+/// A promise that resolves to true after `millis`, or to false as soon as `signal` fires.
+pub(crate) fn sleep(millis: f64, signal: Option<&AbortSignal>) -> Result<Promise, JsValue> {
+    let signal = signal.map_or(JsValue::UNDEFINED, |s| s.clone().into());
+    sleep_js(millis, &signal)
+}
+
+/// Runs `call` in env.js `drive`: the promise of its value.
+pub(crate) fn drive(call: super::call::Call) -> Result<Promise, JsValue> {
+    drive_js(call)
 }
 
 /// One response header.
@@ -312,11 +370,13 @@ pub(crate) fn response_header(response: &JsValue, name: &str) -> Option<String> 
 }
 
 /// `setTimeout(handler, millis)`.
+#[cfg(feature = "bulk")]
 pub(crate) fn set_timeout(handler: &js_sys::Function, millis: f64) -> Result<JsValue, Error> {
     set_timeout_js(handler, millis).map_err(|e| broken_environment("setTimeout", &e))
 }
 
 /// `clearTimeout(handle)`.
+#[cfg(feature = "bulk")]
 pub(crate) fn clear_timeout(handle: &JsValue) {
     let _ = clear_timeout_js(handle);
 }
@@ -345,22 +405,8 @@ pub(crate) fn random_bytes(bytes: &mut [u8]) {
     }
 }
 
-/// An `AbortSignal.timeout` that fires between `millis` and `millis` + a window (1 to 250 ms) from
-/// now, shared with the attempts that start in the same window (env.js `timeoutSignal` says why);
-/// `None` where there is no `AbortSignal.timeout`.
-pub(crate) fn timeout_signal(millis: f64) -> Option<AbortSignal> {
-    timeout_signal_js(millis).ok()
-}
-
 /// `signal.aborted`, read through `Reflect` so that a getter that throws (a signal object that is not
 /// a real AbortSignal) is an error, not an unwind.
 pub(crate) fn signal_aborted(signal: &AbortSignal) -> Result<bool, JsValue> {
     Reflect::get(signal, &JsValue::from_str("aborted")).map(|v| v.as_bool().unwrap_or(false))
-}
-
-/// `controller.abort(reason)`, called through `Reflect` so that nothing it does can unwind.
-pub(crate) fn abort(controller: &AbortController, reason: &str) {
-    if let Some(abort) = get(controller, "abort").and_then(|f| f.dyn_into::<js_sys::Function>().ok()) {
-        let _ = abort.call1(controller, &js_sys::Error::new(reason).into());
-    }
 }

@@ -6,7 +6,9 @@
 pub mod bindings;
 #[cfg(feature = "bulk")]
 mod bulk;
+mod call;
 pub mod client;
+#[cfg(feature = "bulk")]
 mod details;
 mod js;
 #[cfg(feature = "plan")]

@@ -15,12 +15,13 @@ use wasm_bindgen::JsCast;
 
 use super::bindings::{read_bulk_options, read_call_options, read_options, to_js_error};
 use super::bulk::{create_tasks, BulkOptions};
-use super::client::{create, exchange, new_uuid, CreateTaskOptions, Exchange, Sent};
+use super::client::{create, new_uuid, read as send_read, CreateTaskOptions};
 use super::js;
 use crate::batch::{batch_body, read_batch_response, SubRequest, MAX_BATCH_REQUESTS};
 use crate::contract::ClientCode;
 use crate::details::validate_create_request;
 use crate::error::{Error, Problem};
+use crate::flow::Outgoing;
 use crate::json::{JsonNode, JsonTree};
 use crate::model::PlannerTask;
 use crate::plan::{
@@ -229,8 +230,9 @@ async fn read(
     if body.is_some() {
         headers.push(("Content-Type", String::from("application/json")));
     }
-    let sent = Sent { method: if body.is_some() { "POST" } else { "GET" }, url, headers: &headers, body };
-    exchange(&Exchange::Read(&[200]), &sent, client_request_id, options).await.map(|a| a.body).map_err(|s| s.error)
+    let method = if body.is_some() { "POST" } else { "GET" };
+    let request = Outgoing { method, url: url.to_owned(), headers, body: body.map(str::to_owned) };
+    send_read(request, client_request_id, &[200], options).await.map(|(_, body)| body)
 }
 
 /// `text` read as a tree, handed to `read`; text that is not JSON reads as the wrong shape.

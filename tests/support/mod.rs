@@ -134,7 +134,7 @@ pub async fn create(task: Value, options: JsValue) -> Result<Value, Failure> {
 }
 
 pub async fn create_js(task: JsValue, options: JsValue) -> Result<JsValue, Failure> {
-    create_task_js(task, options).await.map_err(|e| {
+    JsFuture::from(create_task_js(task, options)).await.map_err(|e| {
         assert!(e.is_instance_of::<js_sys::Error>(), "rejected with a non-Error: {e:?}");
         assert_eq!(get(&e, "name").as_string().as_deref(), Some("GraphError"));
         Failure(e)
