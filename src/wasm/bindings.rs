@@ -113,7 +113,7 @@ pub(crate) fn read_bulk_options(options: &JsValue) -> Result<super::bulk::BulkOp
 }
 
 #[cfg(feature = "bulk")]
-fn function_option(options: &JsValue, name: &str) -> Result<Option<Function>, Error> {
+fn function_option(options: &JsValue, name: &'static str) -> Result<Option<Function>, Error> {
     match option(options, name)? {
         None => Ok(None),
         Some(v) => v.dyn_into::<Function>().map(Some).map_err(|_| invalid_option(name, "a function")),
@@ -130,18 +130,18 @@ fn invalid_option(name: &str, expected: &str) -> Error {
 
 /// Reads option `name`: `None` when absent or undefined; a getter or Proxy trap that throws is an
 /// `invalidOption` error.
-fn option(options: &JsValue, name: &str) -> Result<Option<JsValue>, Error> {
+fn option(options: &JsValue, name: &'static str) -> Result<Option<JsValue>, Error> {
     js::try_get(options, name).map_err(|_| invalid_option(name, "readable (reading it threw)"))
 }
 
-fn string_option(options: &JsValue, name: &str) -> Result<Option<String>, Error> {
+fn string_option(options: &JsValue, name: &'static str) -> Result<Option<String>, Error> {
     match option(options, name)? {
         None => Ok(None),
         Some(v) => v.as_string().map(Some).ok_or_else(|| invalid_option(name, "a string")),
     }
 }
 
-fn number_option(options: &JsValue, name: &str, max: f64) -> Result<Option<f64>, Error> {
+fn number_option(options: &JsValue, name: &'static str, max: f64) -> Result<Option<f64>, Error> {
     match option(options, name)? {
         None => Ok(None),
         Some(v) => match v.as_f64() {
@@ -246,7 +246,7 @@ pub(crate) fn token_from_outcome(outcome: js::TokenOutcome, timeout_ms: u32) -> 
     }
 }
 
-fn set(target: &Object, key: &str, value: JsValue) {
+fn set(target: &Object, key: &'static str, value: JsValue) {
     js::set(target, key, &value);
 }
 

@@ -177,24 +177,50 @@ pub(crate) fn json_parse(text: &JsString) -> Option<JsValue> {
 }
 
 /// `target[key]`, `None` when absent, undefined, or when reading it throws.
-pub(crate) fn get(target: &JsValue, key: &str) -> Option<JsValue> {
+pub(crate) fn get(target: &JsValue, key: &'static str) -> Option<JsValue> {
     if !target.is_object() && !target.is_function() {
         return None;
     }
-    Reflect::get(target, &JsValue::from_str(key)).ok().filter(|v| !v.is_undefined())
+    Reflect::get(target, &property_name(key)).ok().filter(|v| !v.is_undefined())
 }
 
 /// Like [`get`], but a throwing read is an error the caller names.
-pub(crate) fn try_get(target: &JsValue, key: &str) -> Result<Option<JsValue>, JsValue> {
+pub(crate) fn try_get(target: &JsValue, key: &'static str) -> Result<Option<JsValue>, JsValue> {
     if !target.is_object() && !target.is_function() {
         return Ok(None);
     }
-    Reflect::get(target, &JsValue::from_str(key)).map(|v| (!v.is_undefined()).then_some(v))
+    Reflect::get(target, &property_name(key)).map(|v| (!v.is_undefined()).then_some(v))
 }
 
 /// `target[key] = value` on an object of the client's own (a failure leaves it unset).
-pub(crate) fn set(target: &JsValue, key: &str, value: &JsValue) {
+pub(crate) fn set(target: &JsValue, key: &'static str, value: &JsValue) {
+    let _ = Reflect::set(target, &property_name(key), value);
+}
+
+#[cfg(feature = "plan")]
+/// [`set`] with a name made at run time (a label's `categoryN`).
+pub(crate) fn set_named(target: &JsValue, key: &str, value: &JsValue) {
     let _ = Reflect::set(target, &JsValue::from_str(key), value);
+}
+
+thread_local! {
+    /// Each property name as a JS string, made on its first use. A name decoded afresh for every read
+    /// is a new string that the engine hashes and looks up again on each access: with the options'
+    /// dozen reads, that cost a createTask that runs amid other work (cold caches) several µs.
+    static PROPERTY_NAMES: std::cell::RefCell<Vec<(&'static str, JsValue)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// `name` as a JS string, the same one each time (names are the client's own constants, a few dozen).
+fn property_name(name: &'static str) -> JsValue {
+    PROPERTY_NAMES.with_borrow_mut(|names| {
+        // The same literal has one address; a name found under another address is only made twice.
+        if let Some((_, value)) = names.iter().find(|(known, _)| std::ptr::eq(*known, name)) {
+            return value.clone();
+        }
+        let value = JsValue::from_str(name);
+        names.push((name, value.clone()));
+        value
+    })
 }
 
 #[cfg(feature = "bulk")]

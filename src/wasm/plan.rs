@@ -552,7 +552,7 @@ impl PlanJs {
     pub fn labels(&self) -> Object {
         let out = Object::new();
         for (n, name) in self.plan.inner.plan.borrow().labels.iter() {
-            js::set(&out, &category_key(*n), &JsValue::from_str(name));
+            js::set_named(&out, &category_key(*n), &JsValue::from_str(name));
         }
         out
     }
@@ -734,7 +734,7 @@ async fn create_one_js(inner: &Inner, input: &JsValue, options: &CreateTaskOptio
 }
 
 fn read_target(target: &JsValue) -> Result<PlanTarget, Error> {
-    let text = |key: &str| js::get(target, key).and_then(|v| v.as_string());
+    let text = |key: &'static str| js::get(target, key).and_then(|v| v.as_string());
     match (text("planId"), text("groupId"), text("title")) {
         (Some(id), None, None) if !id.is_empty() => Ok(PlanTarget::Id(id)),
         (None, Some(group_id), Some(title)) if !group_id.is_empty() => Ok(PlanTarget::Titled { group_id, title }),

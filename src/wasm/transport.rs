@@ -210,7 +210,7 @@ fn failure(cause: AbortCause, timeout_ms: u32, rejection: &JsValue, status: Opti
             Error::new(ErrorKind::Timeout, m).with_code(ClientCode::Timeout).with_may_have_been_created(true)
         }
         AbortCause::None => {
-            let text = |v: &JsValue, key: &str| js::get(v, key).and_then(|s| s.as_string());
+            let text = |v: &JsValue, key: &'static str| js::get(v, key).and_then(|s| s.as_string());
             // undici puts the system error in `cause.code`.
             let code = js::get(rejection, "cause").and_then(|c| text(&c, "code"));
             let sent = status.is_some() || !code.as_deref().is_some_and(|c| NOT_SENT_CODES.contains(&c));
