@@ -6,8 +6,8 @@
 //! pure part of that: the input's validation ([`validate_details`]), the PATCH body
 //! ([`DetailsInput::patch_body`]), the reference-key encoding the service requires
 //! ([`encode_reference_key`], [`decode_reference_key`]), the requests and responses of the follow-up
-//! calls, and whether to retry them ([`decide_follow_up`]). The loop that sends and waits is the
-//! client's.
+//! calls, and whether to retry them ([`decide_follow_up`]). Their sequence is [`crate::flow::Flow`]'s;
+//! the waiting is the wasm layer's.
 
 mod input;
 mod keys;

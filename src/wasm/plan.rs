@@ -1,7 +1,7 @@
 //! `openPlan` (issue 15): a plan handle that loads a plan, its buckets and its labels once, looks
 //! people up once, and creates tasks given by names. Every decision is the core's ([`crate::plan`]);
-//! every request goes through the client's one loop ([`exchange`]), as a read (GETs, and `$batch`es
-//! of GETs, are safe to repeat).
+//! every request is a read of the client ([`super::client::read`]: a [`crate::flow::Flow`] that env.js
+//! `drive` runs), retried as reads are (GETs, and `$batch`es of GETs, are safe to repeat).
 
 use std::cell::RefCell;
 use std::future::Future;
