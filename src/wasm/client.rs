@@ -34,7 +34,9 @@ pub enum TokenSource {
     /// A fixed token.
     Static(String),
     /// A provider, asked again before every attempt (so that a token refreshed during a retry wait is
-    /// the one sent).
+    /// the one sent). The call runs it as it runs a JavaScript one: an error it returns fails the call
+    /// with code `tokenProviderFailed` and its message, and it is bounded by the signal and
+    /// `timeout_ms` too.
     Provider(Rc<dyn Fn() -> TokenFuture>),
     /// A JavaScript function, called as `getAccessToken` is: it returns (or resolves to) the token, and
     /// is bounded by the signal and `timeout_ms`.
