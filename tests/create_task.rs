@@ -573,6 +573,41 @@ async fn rust_api_creates_typed_tasks() {
 }
 
 #[wasm_bindgen_test]
+async fn rust_api_asks_a_rust_token_provider_before_every_attempt() {
+    use graph_tasks::{create_task, CreateTaskOptions, Endpoint, ErrorKind, PlannerTask, RetryPolicy, TokenSource};
+
+    let (plan, _) = new_plan("rust provider").await;
+    let asked = Rc::new(Cell::new(0u32));
+    let counter = asked.clone();
+    let mut options = CreateTaskOptions::new("unused", Endpoint::Planner);
+    options.base_url = Some(format!("{}/v1.0", emulator()));
+    options.retry = RetryPolicy { max_retries: 2, base_delay_ms: 1, max_delay_ms: 1_000 };
+    options.token = TokenSource::Provider(Rc::new(move || {
+        counter.set(counter.get() + 1);
+        Box::pin(async { Ok(String::from("dev-token")) })
+    }));
+    // One 503 first: the provider is asked for the create and again for its retry.
+    let crid = unique("rust-provider");
+    options.client_request_id = Some(crid.clone());
+    fault(json!([{ "status": 503, "retryAfter": 0.05, "clientRequestId": crid }])).await;
+    let created = create_task(&PlannerTask::new(&plan, "asked twice"), &options).await.unwrap();
+    assert_eq!(created.title.as_deref(), Some("asked twice"));
+    assert_eq!(asked.get(), 2);
+    assert_eq!(received(&crid).await.len(), 2);
+
+    // Its error fails the call, with its message, and nothing is sent.
+    options.client_request_id = Some(unique("rust-provider-fails"));
+    options.token = TokenSource::Provider(Rc::new(|| {
+        Box::pin(async { Err(graph_tasks::Error::new(ErrorKind::Config, "no session for this user")) })
+    }));
+    let e = create_task(&PlannerTask::new(&plan, "never sent"), &options).await.unwrap_err();
+    assert_eq!(e.code.as_deref(), Some("tokenProviderFailed"));
+    assert!(e.message.contains("no session for this user"), "{}", e.message);
+    assert!(received(options.client_request_id.as_deref().unwrap()).await.is_empty());
+    assert_eq!(tasks_in_plan(&plan).await, 1);
+}
+
+#[wasm_bindgen_test]
 async fn a_network_failure_after_sending_is_flagged_and_not_resent() {
     let (plan, _) = new_plan("broken connection").await;
     let crid = unique("broken");
