@@ -158,19 +158,9 @@ impl Flow {
         &self.request
     }
 
-    /// The `client-request-id` of every request of this call.
-    pub fn client_request_id(&self) -> &str {
-        &self.client_request_id
-    }
-
     /// What the call ended with, once [`Next::Done`] said so.
     pub fn finished(&self) -> &Finished {
         &self.finished
-    }
-
-    /// Whether the request now being sent is the create itself (whose failure may mean a task exists).
-    pub fn sending_create(&self) -> bool {
-        matches!(self.stage, Stage::Create(_))
     }
 
     /// An answer to [`Flow::request`]: `status` and `body` as received, `headers` read only when an

@@ -26,7 +26,7 @@ extern "C" {
 /// Creates a task; see the package's `index.d.ts` for the typed overloads.
 ///
 /// Not an `async fn`: the call is a [`crate::flow::Flow`] that env.js `drive` runs (see
-/// `super::call`), so that no Rust future is compiled into the build that only creates tasks.
+/// `super::call`), so that a createTask call awaits no Rust future.
 #[wasm_bindgen(js_name = createTask, skip_typescript)]
 pub fn create_task_js(task: JsValue, options: JsValue) -> Promise {
     let options = match read_options(&options) {

@@ -16,12 +16,12 @@ use web_sys::AbortSignal;
 use super::bindings::to_js_error;
 use super::client::{CreateTaskOptions, TokenSource};
 use super::js;
-use super::transport::{self, aborted_error, headers_json};
+use super::js::Fetched;
+use super::transport::{self, aborted_error, Attempt};
 use crate::contract::ClientCode;
 use crate::error::Error;
 use crate::flow::{Finished, Flow, Next};
 use crate::request::{authorization_value, check_token};
-use crate::response::{ResponseHeaders, MAX_RESPONSE_BYTES};
 
 /// What the driver is waiting on for the call.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -122,11 +122,8 @@ impl CallState {
     fn step(&mut self, input: JsValue) -> Step {
         let next = match std::mem::replace(&mut self.waiting, Waiting::Start) {
             Waiting::Start => Next::Send,
-            Waiting::Token => match super::bindings::token_from_outcome(js::token_outcome(&input), self.timeout_ms) {
-                Ok(token) => return self.send(token),
-                Err(error) => Next::Failed(self.flow.fail(error)),
-            },
-            Waiting::Response => self.read(&input),
+            Waiting::Token => return self.token_given(js::token_outcome(&input)),
+            Waiting::Response => self.read(js::fetched(&input)),
             Waiting::Sleep if input.as_bool() == Some(true) => Next::Send,
             Waiting::Sleep => Next::Failed(self.flow.fail(aborted_error(false))),
         };
@@ -134,7 +131,7 @@ impl CallState {
             Next::Send => self.attempt(),
             Next::Wait(millis) => match js::sleep(millis as f64, self.signal.as_ref()) {
                 Ok(promise) => self.wait(Waiting::Sleep, promise),
-                Err(thrown) => Step::End(Err(self.flow.fail(js::broken_environment("setTimeout", &thrown)))),
+                Err(thrown) => self.fail(js::broken_environment("setTimeout", &thrown)),
             },
             Next::Done => Step::End(Ok(self.value())),
             Next::Failed(error) => Step::End(Err(error)),
@@ -146,11 +143,16 @@ impl CallState {
         Step::Wait(promise)
     }
 
+    /// The call fails with `error`, as the flow names its failures.
+    fn fail(&self, error: Error) -> Step {
+        Step::End(Err(self.flow.fail(error)))
+    }
+
     /// One attempt: the token (asked again each time, so that one refreshed during a wait is sent),
     /// then the request. An aborted signal ends the call before the provider is asked.
     fn attempt(&mut self) -> Step {
         if transport::is_aborted(self.signal.as_ref()) {
-            return Step::End(Err(self.flow.fail(aborted_error(false))));
+            return self.fail(aborted_error(false));
         }
         let provider: Function = match &self.token {
             TokenSource::Static(token) => {
@@ -160,52 +162,55 @@ impl CallState {
             TokenSource::Js(provider) => provider.clone(),
             // `create_task` turns a Rust provider into a JS one before a call starts.
             TokenSource::Provider(_) => {
-                return Step::End(Err(Error::config(ClientCode::InvalidOption, "a Rust token provider reached a call")))
+                return self.fail(Error::config(ClientCode::InvalidOption, "a Rust token provider reached a call"))
             }
         };
         match js::token_provider(&provider, self.signal.as_ref(), self.timeout_ms) {
             Ok(promise) => self.wait(Waiting::Token, promise),
-            Err(thrown) => {
-                let outcome = js::TokenOutcome::Failed(thrown);
-                let error = super::bindings::token_from_outcome(outcome, self.timeout_ms).err();
-                Step::End(Err(self.flow.fail(error.unwrap_or_else(|| aborted_error(false)))))
-            }
+            Err(thrown) => self.token_given(js::TokenOutcome::Failed(thrown)),
+        }
+    }
+
+    /// The provider's outcome: the token to send, or the call's failure.
+    fn token_given(&mut self, outcome: js::TokenOutcome) -> Step {
+        match super::bindings::token_from_outcome(outcome, self.timeout_ms) {
+            Ok(token) => self.send(token),
+            Err(error) => self.fail(error),
         }
     }
 
     fn send(&mut self, token: String) -> Step {
         if let Err(error) = check_token(&token) {
-            return Step::End(Err(self.flow.fail(error)));
+            return self.fail(error);
         }
         if transport::is_aborted(self.signal.as_ref()) {
-            return Step::End(Err(self.flow.fail(aborted_error(false))));
+            return self.fail(aborted_error(false));
         }
         let request = self.flow.request();
-        let sent = js::send(
-            &request.url,
-            request.method,
-            &authorization_value(&token),
-            &headers_json(&request.headers),
-            request.body.as_deref(),
-            self.signal.as_ref(),
-            self.timeout_ms,
-            MAX_RESPONSE_BYTES,
-        );
+        let sent = transport::start(&Attempt {
+            method: request.method,
+            url: &request.url,
+            headers: &request.headers,
+            authorization: &authorization_value(&token),
+            body: request.body.as_deref(),
+            signal: self.signal.as_ref(),
+            timeout_ms: self.timeout_ms,
+        });
         self.sent_token = token;
         match sent {
             Ok(promise) => self.wait(Waiting::Response, promise),
             // send is async and cannot throw; were it to, nothing was sent.
-            Err(thrown) => Step::End(Err(self.flow.fail(js::broken_environment("fetch", &thrown)))),
+            Err(thrown) => self.fail(js::broken_environment("fetch", &thrown)),
         }
     }
 
     /// env.js `send`'s outcome, fed to the flow.
-    fn read(&mut self, outcome: &JsValue) -> Next {
-        match transport::received(js::fetched(outcome), self.timeout_ms) {
+    fn read(&mut self, outcome: Fetched) -> Next {
+        match transport::received(outcome, self.timeout_ms) {
             Ok(received) => {
                 let text = String::from(&received.body);
                 let response = received.response;
-                let headers = || ResponseHeaders::read(|name| js::response_header(&response, name));
+                let headers = || transport::response_headers(&response);
                 self.last_body = Some(received.body);
                 let now = js::now_ms() as i64;
                 self.flow.received(received.status, headers, text, js::number, now, js::random(), &self.sent_token)

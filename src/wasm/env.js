@@ -8,17 +8,25 @@
 // exception out of this function.
 export function callTokenProvider(provider, signal, ms) {
   return new Promise((resolve) => {
-    let timer;
-    const onAbort = () => done([3]);
     const done = (outcome) => {
-      if (timer !== undefined) clearTimeout(timer);
-      if (signal) signal.removeEventListener("abort", onAbort);
+      disarm();
       resolve(outcome);
     };
-    if (ms > 0) timer = setTimeout(() => done([2]), ms);
-    if (signal) signal.addEventListener("abort", onAbort);
+    const disarm = arm(signal, ms > 0 ? ms : undefined, () => done([2]), () => done([3]));
     (async () => provider())().then((token) => done([0, token]), (thrown) => done([1, thrown]));
   });
+}
+
+// The bounds of a wait: `onTimeout` after `ms` (undefined: no timer), `onAbort` when `signal` (the
+// caller's, or undefined) fires. Returns what removes both, called once the wait is over whichever
+// way it ended. The token provider, an attempt and a retry's wait are all bounded this way.
+function arm(signal, ms, onTimeout, onAbort) {
+  const timer = ms === undefined ? undefined : setTimeout(onTimeout, ms);
+  if (signal !== undefined) signal.addEventListener("abort", onAbort);
+  return () => {
+    if (timer !== undefined) clearTimeout(timer);
+    if (signal !== undefined) signal.removeEventListener("abort", onAbort);
+  };
 }
 
 // One response header, or undefined.
@@ -80,26 +88,12 @@ function bound(signal, ms) {
   }
   const controller = new AbortController();
   let cause = 0;
-  const onAbort = () => {
-    cause = 1;
-    controller.abort(new Error("aborted"));
+  const end = (why, reason) => {
+    cause = why;
+    controller.abort(new Error(reason));
   };
-  if (signal !== undefined) signal.addEventListener("abort", onAbort);
-  const timer =
-    ms > 0
-      ? setTimeout(() => {
-          cause = 2;
-          controller.abort(new Error("timeout"));
-        }, ms)
-      : undefined;
-  return {
-    signal: controller.signal,
-    cause: () => cause,
-    done() {
-      if (timer !== undefined) clearTimeout(timer);
-      if (signal !== undefined) signal.removeEventListener("abort", onAbort);
-    },
-  };
+  const done = arm(signal, ms > 0 ? ms : undefined, () => end(2, "timeout"), () => end(1, "aborted"));
+  return { signal: controller.signal, cause: () => cause, done };
 }
 
 // One attempt, in one call from wasm (each crossing, and each string it decodes, costs more than the
@@ -236,15 +230,11 @@ export function hostname(host) {
 export function sleep(ms, signal) {
   return new Promise((resolve) => {
     if (signal !== undefined && signal.aborted) return resolve(false);
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
+    const done = (inTime) => {
+      disarm();
+      resolve(inTime);
     };
-    const timer = setTimeout(() => {
-      if (signal !== undefined) signal.removeEventListener("abort", onAbort);
-      resolve(true);
-    }, ms);
-    if (signal !== undefined) signal.addEventListener("abort", onAbort);
+    const disarm = arm(signal, ms, () => done(true), () => done(false));
   });
 }
 

@@ -304,30 +304,6 @@ pub(crate) fn fetched(outcome: &JsValue) -> Fetched {
     }
 }
 
-/// [`send`], awaited.
-#[cfg(feature = "bulk")]
-#[allow(clippy::too_many_arguments)]
-pub(crate) async fn fetch(
-    url: &str,
-    method: &str,
-    authorization: &str,
-    headers: &str,
-    body: Option<&str>,
-    signal: Option<&AbortSignal>,
-    timeout_ms: u32,
-    limit: usize,
-) -> Fetched {
-    match send(url, method, authorization, headers, body, signal, timeout_ms, limit) {
-        // send never rejects either; a rejection would be a failure of fetch.
-        Ok(promise) => match wasm_bindgen_futures::JsFuture::from(promise).await {
-            Ok(outcome) => fetched(&outcome),
-            Err(thrown) => Fetched::Failed { thrown, cause: AbortCause::None },
-        },
-        // send is async and cannot throw; were it to, nothing was sent.
-        Err(thrown) => Fetched::Broken(thrown),
-    }
-}
-
 /// How a call of the token provider ended.
 pub(crate) enum TokenOutcome {
     /// It gave this value (not yet checked to be a string).

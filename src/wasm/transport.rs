@@ -11,7 +11,6 @@ use web_sys::AbortSignal;
 use super::js::{self, Fetched};
 use crate::contract::ClientCode;
 use crate::error::{Error, ErrorKind};
-#[cfg(feature = "bulk")]
 use crate::response::{ResponseHeaders, MAX_RESPONSE_BYTES};
 use crate::text::push_json_string;
 
@@ -45,12 +44,16 @@ impl Received {
     /// The headers the core reads; fetched from JS only when an error needs them.
     #[cfg(feature = "bulk")]
     pub fn headers(&self) -> ResponseHeaders {
-        ResponseHeaders::read(|name| js::response_header(&self.response, name))
+        response_headers(&self.response)
     }
 }
 
+/// The headers the core reads from `response` (a JS Response), each asked of JS by name.
+pub(crate) fn response_headers(response: &JsValue) -> ResponseHeaders {
+    ResponseHeaders::read(|name| js::response_header(response, name))
+}
+
 /// What one attempt sends.
-#[cfg(feature = "bulk")]
 pub(crate) struct Attempt<'a> {
     pub method: &'a str,
     pub url: &'a str,
@@ -123,7 +126,7 @@ pub(crate) fn is_aborted(signal: Option<&AbortSignal>) -> bool {
 /// The headers as the JSON text of [name, value, …]: one string for env.js `send` to decode, whatever
 /// the values hold. The Authorization value (a token of a few KB) goes as a string of its own, not
 /// escaped into this text.
-pub(crate) fn headers_json(headers: &[(&'static str, String)]) -> String {
+fn headers_json(headers: &[(&'static str, String)]) -> String {
     let mut text = String::from("[");
     for (i, (name, value)) in headers.iter().enumerate() {
         if i > 0 {
@@ -137,14 +140,11 @@ pub(crate) fn headers_json(headers: &[(&'static str, String)]) -> String {
     text
 }
 
-/// Sends one attempt and reads its response, bounded by `signal` and `timeout_ms` (0: none).
-#[cfg(feature = "bulk")]
-pub(crate) async fn send(attempt: &Attempt<'_>) -> Result<Received, Error> {
-    if is_aborted(attempt.signal) {
-        return Err(aborted_error(false));
-    }
+/// Starts one attempt: env.js `send`, whose promise resolves to what [`js::fetched`] reads (then
+/// [`received`]). The one place an attempt's request is handed to JavaScript.
+pub(crate) fn start(attempt: &Attempt<'_>) -> Result<js_sys::Promise, JsValue> {
     let headers = headers_json(attempt.headers);
-    let fetched = js::fetch(
+    js::send(
         attempt.url,
         attempt.method,
         attempt.authorization,
@@ -154,7 +154,23 @@ pub(crate) async fn send(attempt: &Attempt<'_>) -> Result<Received, Error> {
         attempt.timeout_ms,
         MAX_RESPONSE_BYTES,
     )
-    .await;
+}
+
+/// Sends one attempt and reads its response, bounded by `signal` and `timeout_ms` (0: none).
+#[cfg(feature = "bulk")]
+pub(crate) async fn send(attempt: &Attempt<'_>) -> Result<Received, Error> {
+    if is_aborted(attempt.signal) {
+        return Err(aborted_error(false));
+    }
+    let fetched = match start(attempt) {
+        // send never rejects either; a rejection would be a failure of fetch.
+        Ok(promise) => match JsFuture::from(promise).await {
+            Ok(outcome) => js::fetched(&outcome),
+            Err(thrown) => Fetched::Failed { thrown, cause: AbortCause::None },
+        },
+        // send is async and cannot throw; were it to, nothing was sent.
+        Err(thrown) => Fetched::Broken(thrown),
+    };
     received(fetched, attempt.timeout_ms)
 }
 
