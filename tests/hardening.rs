@@ -4,7 +4,7 @@
 //! against the emulator, like `create_task.rs`.
 #![cfg(target_arch = "wasm32")]
 
-use js_sys::{Array, Function, Promise, Reflect};
+use js_sys::{Array, Function, Object, Promise, Reflect};
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -16,6 +16,11 @@ use support::*;
 
 #[wasm_bindgen(inline_js = r#"
 export function revoked() { const { proxy, revoke } = Proxy.revocable({}, {}); revoke(); return proxy; }
+export function deafSignal() {
+  const signal = new AbortController().signal;
+  signal.addEventListener = () => { throw new Error("no listeners here"); };
+  return signal;
+}
 export function revokedArray() { const { proxy, revoke } = Proxy.revocable([], {}); revoke(); return proxy; }
 export function trappingArray() { return new Proxy([1, 2], { get() { throw new Error("get trap"); } }); }
 export function throwingGetter(base, key) {
@@ -99,6 +104,8 @@ extern "C" {
     fn with_proto_key(plan: &str) -> JsValue;
     #[wasm_bindgen(js_name = fakeSignal)]
     fn fake_signal() -> JsValue;
+    #[wasm_bindgen(js_name = deafSignal)]
+    fn deaf_signal() -> JsValue;
     #[wasm_bindgen(js_name = replaceFetch)]
     fn replace_fetch(kind: &str);
     #[wasm_bindgen(js_name = restoreFetch)]
@@ -197,6 +204,29 @@ async fn hostile_options_give_config_errors() {
         let f = create_js(task.clone(), options).await.expect_err(what);
         assert_eq!(f.kind(), "config", "{what}: {:?}", to_json(&f.0));
     }
+}
+
+#[wasm_bindgen_test]
+async fn a_real_signal_that_refuses_listeners_gives_graph_errors_and_sends_nothing() {
+    // A real AbortSignal (it passes every check of the options) whose addEventListener throws: each
+    // wait the signal bounds (the token provider, the attempt) fails as a GraphError, never as the
+    // bare exception.
+    let task = plain(planner_task(PLAN_IN_DOCS, "deaf signal"));
+    let crid = unique("deaf-signal");
+    let with_provider = options(json!({ "clientRequestId": crid }));
+    Reflect::delete_property(with_provider.unchecked_ref::<Object>(), &JsValue::from_str("accessToken")).unwrap();
+    let provider = Closure::<dyn FnMut() -> JsValue>::new(|| JsValue::from_str("dev-token"));
+    set(&with_provider, "getAccessToken", provider.as_ref());
+    set(&with_provider, "signal", &deaf_signal());
+    let f = create_js(task.clone(), with_provider).await.expect_err("the provider's wait cannot be bounded");
+    assert_eq!(f.str("code").as_deref(), Some("tokenProviderFailed"), "{:?}", to_json(&f.0));
+    assert!(f.str("message").is_some_and(|m| m.contains("no listeners here")), "{:?}", to_json(&f.0));
+
+    let with_token = options(json!({ "clientRequestId": crid }));
+    set(&with_token, "signal", &deaf_signal());
+    let f = create_js(task, with_token).await.expect_err("the attempt cannot be bounded");
+    assert_eq!(f.str("code").as_deref(), Some("brokenEnvironment"), "{:?}", to_json(&f.0));
+    assert!(received(&crid).await.is_empty(), "nothing was sent");
 }
 
 #[wasm_bindgen_test]

@@ -17,7 +17,7 @@ use super::bindings::to_js_error;
 use super::client::{CreateTaskOptions, TokenSource};
 use super::js;
 use super::js::Fetched;
-use super::transport::{self, aborted_error, Attempt};
+use super::transport::{self, aborted_error, AbortCause, Attempt};
 use crate::contract::ClientCode;
 use crate::error::Error;
 use crate::flow::{Finished, Flow, Next};
@@ -65,11 +65,12 @@ enum Step {
 
 #[wasm_bindgen(js_class = GraphCall)]
 impl Call {
-    /// The driver's step: `input` is what the last promise gave (`undefined` at first). Returns the
-    /// next promise to wait on, or the call's value; throws its `GraphError`.
-    pub fn next(&self, input: JsValue) -> Result<JsValue, JsValue> {
+    /// The driver's step: `input` is what the last promise gave (`undefined` at first), or what it
+    /// rejected with when `rejected`. Returns the next promise to wait on, or the call's value; throws
+    /// its `GraphError`.
+    pub fn next(&self, input: JsValue, rejected: bool) -> Result<JsValue, JsValue> {
         let mut state = self.state.borrow_mut();
-        match state.step(input) {
+        match state.step(input, rejected) {
             Step::Wait(promise) => Ok(promise.into()),
             Step::End(result) if state.internal => {
                 state.outcome = Some(result);
@@ -119,12 +120,16 @@ impl CallState {
         (outcome, state.flow.finished().clone())
     }
 
-    fn step(&mut self, input: JsValue) -> Step {
+    fn step(&mut self, input: JsValue, rejected: bool) -> Step {
+        // env.js's promises resolve to an outcome and never reject; were one to, its rejection reads
+        // as a failure of what it waited on.
         let next = match std::mem::replace(&mut self.waiting, Waiting::Start) {
             Waiting::Start => Next::Send,
+            Waiting::Token if rejected => return self.token_given(js::TokenOutcome::Failed(input)),
             Waiting::Token => return self.token_given(js::token_outcome(&input)),
+            Waiting::Response if rejected => self.read(Fetched::Failed { thrown: input, cause: AbortCause::None }),
             Waiting::Response => self.read(js::fetched(&input)),
-            Waiting::Sleep if input.as_bool() == Some(true) => Next::Send,
+            Waiting::Sleep if !rejected && input.as_bool() == Some(true) => Next::Send,
             Waiting::Sleep => Next::Failed(self.flow.fail(aborted_error(false))),
         };
         match next {

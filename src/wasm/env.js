@@ -246,10 +246,17 @@ export function sleep(ms, signal) {
 export async function drive(call) {
   try {
     let input;
+    let rejected = false;
     for (;;) {
-      const next = call.next(input);
+      const next = call.next(input, rejected);
       if (!(next instanceof Promise)) return next;
-      input = await next;
+      try {
+        input = await next;
+        rejected = false;
+      } catch (thrown) {
+        input = thrown;
+        rejected = true;
+      }
     }
   } finally {
     call.free();
