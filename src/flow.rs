@@ -207,12 +207,10 @@ impl Flow {
     }
 
     /// A failure of [`Flow::request`] before any answer was read (network, timeout, abort, a response
-    /// too large…), or an answer that did not read as a success.
+    /// too large…), or an answer that did not read as a success. The error gets the call's request id
+    /// from [`Flow::fail`], once the call gives up.
     pub fn failed(&mut self, mut error: Error, jitter: f64, token: &str) -> Next {
         error.redact(token);
-        if error.client_request_id.is_none() {
-            error.client_request_id = Some(self.client_request_id.clone());
-        }
         let decision = match &self.stage {
             Stage::Create(_) => match decide(&error, self.retries_done, &self.retry, jitter) {
                 Decision::RetryAfter(delay) => FollowUpDecision::RetryAfter(delay),

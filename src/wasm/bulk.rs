@@ -10,7 +10,7 @@ use js_sys::{Array, Function, JsString, Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 
-use super::client::{create_once, new_request_id, read, CreateTaskOptions};
+use super::client::{create_once, new_request_id, read, read_text, CreateTaskOptions};
 use super::details::set_details;
 use super::js;
 use super::transport::{self, AbortListener, Attempt, Timer};
@@ -703,7 +703,7 @@ async fn get_json(options: &CreateTaskOptions, url: &str) -> Result<JsValue, Err
     let request_id = new_request_id();
     let headers = vec![("Accept", String::from("application/json")), ("client-request-id", request_id.clone())];
     let request = Outgoing { method: "GET", url: url.to_owned(), headers, body: None };
-    read(request, &request_id, &[200], options).await.map(|(value, _)| value)
+    read(request, &request_id, &[200], options).await
 }
 
 /// Deletes a copy with its etag; true when it is gone.
@@ -715,7 +715,7 @@ async fn delete_task(options: &CreateTaskOptions, base: &str, id: &str, etag: Op
     let request_id = new_request_id();
     let headers = vec![("If-Match", String::from(etag)), ("client-request-id", request_id.clone())];
     let request = Outgoing { method: "DELETE", url, headers, body: None };
-    read(request, &request_id, &[204, 200], options).await.is_ok()
+    read_text(request, &request_id, &[204, 200], options).await.is_ok()
 }
 
 /// An abort: every task without a result gets one, `mayHaveBeenCreated` as it truly is.

@@ -55,6 +55,9 @@ pub(crate) struct CallState {
     /// For a caller in Rust: the call's end is kept here rather than handed to JavaScript.
     outcome: Option<Result<JsValue, Error>>,
     internal: bool,
+    /// Whether the call ends with the last answer parsed (JSON.parse); a caller in Rust that reads the
+    /// text itself skips that.
+    value_wanted: bool,
 }
 
 /// How a step ends: a promise to wait on, or the call's result.
@@ -93,7 +96,16 @@ impl CallState {
             last_body: None,
             outcome: None,
             internal: false,
+            value_wanted: true,
         }
+    }
+
+    /// The call ends with `undefined` rather than the last answer parsed: for a caller in Rust that
+    /// reads [`Finished::body`] as text.
+    #[cfg(feature = "bulk")]
+    pub(crate) fn text_only(mut self) -> CallState {
+        self.value_wanted = false;
+        self
     }
 
     /// Runs the call: the promise of its value, rejected with its `GraphError`.
@@ -227,6 +239,9 @@ impl CallState {
     /// The call's value: the last answer parsed by JSON.parse (the service's own object, never the
     /// caller's), with `details` set to the details the call set.
     fn value(&self) -> JsValue {
+        if !self.value_wanted {
+            return JsValue::UNDEFINED;
+        }
         let value = self.last_body.as_ref().and_then(js::json_parse).unwrap_or(JsValue::NULL);
         if let Some(details) = &self.flow.finished().details {
             let details = js::json_parse(&JsString::from(details.as_str())).unwrap_or(JsValue::NULL);

@@ -205,18 +205,31 @@ pub(crate) async fn create_once(
     CallState::new(flow, options).run().await.0
 }
 
-/// A read (or a delete, or a `$batch` of reads) that succeeds with one of the `ok` statuses, retried
-/// as reads are: the answer parsed, and its text.
+/// A read (or a delete) that succeeds with one of the `ok` statuses, retried as reads are: the answer
+/// parsed by JSON.parse.
 #[cfg(feature = "bulk")]
 pub(crate) async fn read(
     request: Outgoing,
     client_request_id: &str,
     ok: &'static [u16],
     options: &CreateTaskOptions,
-) -> Result<(JsValue, String), Error> {
+) -> Result<JsValue, Error> {
     let flow = Flow::read(request, client_request_id.to_owned(), ok, options.retry);
-    let (value, finished) = CallState::new(flow, options).run().await;
-    value.map(|value| (value, finished.body))
+    CallState::new(flow, options).run().await.0
+}
+
+/// [`read`], for a caller that reads the answer's text itself (as a tree) or not at all: its text,
+/// not parsed by JSON.parse as well.
+#[cfg(feature = "bulk")]
+pub(crate) async fn read_text(
+    request: Outgoing,
+    client_request_id: &str,
+    ok: &'static [u16],
+    options: &CreateTaskOptions,
+) -> Result<String, Error> {
+    let flow = Flow::read(request, client_request_id.to_owned(), ok, options.retry);
+    let (value, finished) = CallState::new(flow, options).text_only().run().await;
+    value.map(|_| finished.body)
 }
 
 /// A random UUID: `crypto.randomUUID()` where there is one (Node, secure browser contexts; it is much

@@ -1,6 +1,6 @@
 //! `openPlan` (issue 15): a plan handle that loads a plan, its buckets and its labels once, looks
 //! people up once, and creates tasks given by names. Every decision is the core's ([`crate::plan`]);
-//! every request is a read of the client ([`super::client::read`]: a [`crate::flow::Flow`] that env.js
+//! every request is a read of the client ([`super::client::read_text`]: a [`crate::flow::Flow`] that env.js
 //! `drive` runs), retried as reads are (GETs, and `$batch`es of GETs, are safe to repeat).
 
 use std::cell::RefCell;
@@ -15,7 +15,7 @@ use wasm_bindgen::JsCast;
 
 use super::bindings::{read_bulk_options, read_call_options, read_options, to_js_error};
 use super::bulk::{create_tasks, BulkOptions};
-use super::client::{create, new_uuid, read as send_read, CreateTaskOptions};
+use super::client::{create, new_uuid, read_text, CreateTaskOptions};
 use super::js;
 use crate::batch::{batch_body, read_batch_response, SubRequest, MAX_BATCH_REQUESTS};
 use crate::contract::ClientCode;
@@ -232,7 +232,7 @@ async fn read(
     }
     let method = if body.is_some() { "POST" } else { "GET" };
     let request = Outgoing { method, url: url.to_owned(), headers, body: body.map(str::to_owned) };
-    send_read(request, client_request_id, &[200], options).await.map(|(_, body)| body)
+    read_text(request, client_request_id, &[200], options).await
 }
 
 /// `text` read as a tree, handed to `read`; text that is not JSON reads as the wrong shape.
