@@ -64,6 +64,24 @@ function auditImports(glueText, build) {
   if (unsafe.length) fail(`imports that can throw into wasm without \`catch\`: ${unsafe.join(", ")} (declare them in src/wasm/js.rs)`);
 }
 
+// wasm-bindgen registers each GraphCall (src/wasm/call.rs) with a FinalizationRegistry, to free its Rust
+// side should JavaScript drop the object unfreed. None is: the wasm makes each one only to hand it to
+// env.js `drive`, whose `finally` frees it, and the GraphCall class is not part of the package's API.
+// Registering and unregistering cost about 6 µs of every createTask call in Node (bench/ab.mjs, calls
+// interleaved), so the registry goes.
+function dropCallFinalization(glueText) {
+  let out = replaceOnce(glueText, "GraphCallFinalization.register(obj, obj.__wbg_ptr, obj);", "", "GraphCall registration");
+  out = replaceOnce(out, "GraphCallFinalization.unregister(this);", "", "GraphCall unregistration");
+  out = replaceOnce(
+    out,
+    /const GraphCallFinalization = \(typeof FinalizationRegistry === 'undefined'\)\n\s*\? \{ register: \(\) => \{\}, unregister: \(\) => \{\} \}\n\s*: new FinalizationRegistry\(ptr => wasm\.__wbg_graphcall_free\(ptr, 1\)\);\n/,
+    "",
+    "GraphCall registry",
+  );
+  if (out.includes("GraphCallFinalization")) fail("the glue still uses GraphCallFinalization");
+  return out;
+}
+
 // The wasm's import and export names carry wasm-bindgen's 16-digit hashes (`__wbg_fetch_63f5…`), and
 // every name is written twice: in the wasm and in the glue. binaryen's --minify-imports-and-exports
 // renames them to one or two letters and prints the mapping; the glue is rewritten from that mapping,
@@ -104,10 +122,10 @@ function minifyNames(glueText, wasmPath, moduleName) {
 fs.rmSync(pkg, { recursive: true, force: true });
 fs.mkdirSync(pkg, { recursive: true });
 
-// 1. Each build (lean: createTask alone; full: everything) is its wasm and its glue; both glues import
-// the same JS snippets of the wasm layer, graph_error.js (the one GraphError class) and env.js (the
+// 1. Each build (lean: createTask alone; full: createTasks too; plan: everything; node: the lean build
+// compiled for speed, for node.cjs) is its wasm and its glue; every glue imports the same JS snippets of the wasm layer, graph_error.js (the one GraphError class) and env.js (the
 // environment calls that must never throw into wasm), shipped once beside them.
-for (const [build, name] of [["lean", "graph_tasks"], ["full", "graph_tasks_full"], ["plan", "graph_tasks_plan"]]) {
+for (const [build, name] of [["lean", "graph_tasks"], ["full", "graph_tasks_full"], ["plan", "graph_tasks_plan"], ["node", "graph_tasks_node"]]) {
   const dir = path.join(stage, build);
   const wasmName = `${name}_bg.wasm`;
   fs.copyFileSync(path.join(dir, wasmName), path.join(pkg, wasmName));
@@ -130,6 +148,7 @@ for (const [build, name] of [["lean", "graph_tasks"], ["full", "graph_tasks_full
   const stray = glue.match(/from '\.\/snippets\/[^']*'/);
   if (stray) fail(`the glue imports another snippet (${stray[0]}); ship it or drop it`);
   auditImports(glue, build);
+  glue = dropCallFinalization(glue);
   if (mode === "release") glue = minifyNames(glue, path.join(pkg, wasmName), `./${name}_bg.js`);
   fs.writeFileSync(path.join(pkg, `${name}.js`), glue);
 }

@@ -64,6 +64,8 @@ const sizes = {
   wasm: measure(["graph_tasks_bg.wasm"]),
   wasmFull: measure(["graph_tasks_full_bg.wasm"]),
   wasmPlan: measure(["graph_tasks_plan_bg.wasm"]),
+  // Node's createTask (node.cjs reads it from disk; built for speed, not shipped to browsers).
+  wasmNode: measure(["graph_tasks_node_bg.wasm"]),
   entries: {
     "graph-tasks (browser, bundlers): index.js + glue": measure(["index.js", ...glue]),
     "  + the full build's glue (createTasks)": measure(fullGlue),
@@ -118,6 +120,7 @@ console.log(`graph-tasks ${manifest.version} (${profile} build; sizes in bytes, 
 row("graph_tasks_bg.wasm (createTask)", sizes.wasm);
 row("graph_tasks_full_bg.wasm (createTasks)", sizes.wasmFull);
 row("graph_tasks_plan_bg.wasm (everything, openPlan)", sizes.wasmPlan);
+row("graph_tasks_node_bg.wasm (createTask in Node)", sizes.wasmNode);
 for (const [label, s] of Object.entries(sizes.entries)) row(label, s);
 if (sizes.consumerBundle) {
   row("esbuild --bundle --minify createTask consumer: JS", sizes.consumerBundle.js);

@@ -5,7 +5,8 @@
 // requiring the package does nothing else.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import * as lean from "./graph_tasks.js";
+// createTask runs on graph_tasks_node_bg.wasm: the lean build's features, compiled for speed (scripts/build-pkg).
+import * as lean from "./graph_tasks_node.js";
 import * as full from "./graph_tasks_full.js";
 import * as planBuild from "./graph_tasks_plan.js";
 export { GraphError } from "./graph_error.js";
@@ -27,7 +28,7 @@ const call = (glue, file, name) => (...args) => {
     return Promise.reject(e);
   }
 };
-const leanCreateTask = call(lean, "graph_tasks_bg.wasm", "createTask");
+const leanCreateTask = call(lean, "graph_tasks_node_bg.wasm", "createTask");
 const fullCreateTask = call(full, "graph_tasks_full_bg.wasm", "createTask");
 export const createTasks = call(full, "graph_tasks_full_bg.wasm", "createTasks");
 export const openPlan = call(planBuild, "graph_tasks_plan_bg.wasm", "openPlan");
