@@ -202,35 +202,62 @@ pub struct RequestOptions {
     pub client_request_id: Option<String>,
 }
 
-/// Builds the request for `endpoint`. `new_id` makes a `client-request-id` when the caller gave none
-/// (a UUID v4, e.g. [`uuid_v4`] of random bytes), so that the core stays free of any source of
-/// randomness.
+/// A create's URL and headers, checked, before it has a `client-request-id`: a call whose task its
+/// validation then refuses never sends, so it is given none (in Node, the first one loads WebCrypto,
+/// about 3 ms of a cold start).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CreateTarget {
+    url: String,
+    client_request_id: Option<String>,
+    workbook_session_id: Option<String>,
+}
+
+/// Checks what shapes the request for `endpoint`: the base URL, and the header values given.
+pub fn check_create_target(
+    endpoint: &Endpoint,
+    options: &RequestOptions,
+    loopback: LoopbackHost,
+) -> Result<CreateTarget, Error> {
+    let mut url = checked_base_url(options.base_url.as_deref().unwrap_or(endpoint.default_base()), loopback)?;
+    if let Some(id) = &options.client_request_id {
+        check_header_value("clientRequestId", id)?;
+    }
+    if let Some(session) = &options.workbook_session_id {
+        check_header_value("workbookSessionId", session)?;
+    }
+    url.push_str(&endpoint.path());
+    Ok(CreateTarget {
+        url,
+        client_request_id: options.client_request_id.clone(),
+        workbook_session_id: options.workbook_session_id.clone(),
+    })
+}
+
+impl CreateTarget {
+    /// The request, with the caller's `client-request-id` or else one `new_id` makes (a UUID v4, e.g.
+    /// [`uuid_v4`] of random bytes), so that the core stays free of any source of randomness.
+    pub fn with_id(self, new_id: impl FnOnce() -> String) -> CreateRequest {
+        let client_request_id = self.client_request_id.unwrap_or_else(new_id);
+        let mut headers = vec![
+            ("Content-Type", "application/json".to_owned()),
+            ("Accept", "application/json".to_owned()),
+            ("client-request-id", client_request_id.clone()),
+        ];
+        if let Some(session) = self.workbook_session_id {
+            headers.push(("Workbook-Session-Id", session));
+        }
+        CreateRequest { url: self.url, client_request_id, headers }
+    }
+}
+
+/// Builds the request for `endpoint` ([`check_create_target`], then [`CreateTarget::with_id`]).
 pub fn build_create_request(
     endpoint: &Endpoint,
     options: &RequestOptions,
     loopback: LoopbackHost,
     new_id: impl FnOnce() -> String,
 ) -> Result<CreateRequest, Error> {
-    let base = checked_base_url(options.base_url.as_deref().unwrap_or(endpoint.default_base()), loopback)?;
-    let client_request_id = match &options.client_request_id {
-        Some(id) => {
-            check_header_value("clientRequestId", id)?;
-            id.clone()
-        }
-        None => new_id(),
-    };
-    let mut headers = vec![
-        ("Content-Type", "application/json".to_owned()),
-        ("Accept", "application/json".to_owned()),
-        ("client-request-id", client_request_id.clone()),
-    ];
-    if let Some(session) = &options.workbook_session_id {
-        check_header_value("workbookSessionId", session)?;
-        headers.push(("Workbook-Session-Id", session.clone()));
-    }
-    let mut url = base;
-    url.push_str(&endpoint.path());
-    Ok(CreateRequest { url, client_request_id, headers })
+    Ok(check_create_target(endpoint, options, loopback)?.with_id(new_id))
 }
 
 /// `Bearer <token>`.
@@ -376,6 +403,29 @@ mod tests {
         assert_eq!(
             build_create_request(&Endpoint::Planner, &bad, loopback, new_id).unwrap_err().kind,
             ErrorKind::Config
+        );
+    }
+
+    #[test]
+    fn a_refused_target_makes_no_id() {
+        // Every check is made before an id is asked for: a bad header value or base URL refuses the
+        // call without one, and a good target asks for one only when the caller gave none.
+        let bad_header = RequestOptions { client_request_id: Some("a\nb".into()), ..Default::default() };
+        let bad_base = RequestOptions { base_url: Some("http://example.com/v1.0".into()), ..Default::default() };
+        for bad in [bad_header, bad_base] {
+            let made = std::cell::Cell::new(0);
+            let refused = build_create_request(&Endpoint::Planner, &bad, loopback, || {
+                made.set(made.get() + 1);
+                "id".into()
+            });
+            assert_eq!(refused.unwrap_err().kind, ErrorKind::Config);
+            assert_eq!(made.get(), 0);
+        }
+        let target = check_create_target(&Endpoint::Planner, &RequestOptions::default(), loopback).unwrap();
+        assert_eq!(
+            target.with_id(|| "generated".into()),
+            build_create_request(&Endpoint::Planner, &RequestOptions::default(), loopback, || "generated".into())
+                .unwrap()
         );
     }
 

@@ -20,7 +20,7 @@ use crate::flow::Outgoing;
 use crate::model::{LegacyTask, PlannerTask};
 #[cfg(feature = "bulk")]
 use crate::request::check_token;
-use crate::request::{build_create_request, uuid_v4, Endpoint, RequestOptions};
+use crate::request::{check_create_target, uuid_v4, Endpoint, RequestOptions};
 use crate::retry::RetryPolicy;
 #[cfg(feature = "bulk")]
 use crate::schema::Resource;
@@ -175,11 +175,12 @@ pub(crate) fn prepare_create(task: &JsValue, options: &CreateTaskOptions) -> Res
         workbook_session_id: options.workbook_session_id.clone(),
         client_request_id: options.client_request_id.clone(),
     };
-    let request = build_create_request(&options.endpoint, &request_options, js::loopback_host, new_request_id)?;
+    let target = check_create_target(&options.endpoint, &request_options, js::loopback_host)?;
     // The task is read once; that snapshot is validated, and that same snapshot is sent.
     let text = js::snapshot_text(task)?;
     let tree = js::snapshot_tree(&text)?;
     let validated = validate_create_request(&tree.root(), resource).map_err(Error::validation)?;
+    let request = target.with_id(new_request_id);
     // `details` is not part of the create: it is set by a PATCH once the task exists.
     let body = validated.body(&tree.root(), &text);
     let patch_body = validated.details.filter(|d| !d.is_empty()).map(|input| input.patch_body(random_uuid_bytes));
