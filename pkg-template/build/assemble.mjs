@@ -50,6 +50,10 @@ const SAFE_IMPORTS = new Set([
   "static_accessor_GLOBAL", "static_accessor_GLOBAL_THIS", "static_accessor_SELF", "static_accessor_WINDOW",
   "signal", "instanceof_AbortSignal", "instanceof_Object", "instanceof_Response", "instanceof_Array",
   "instanceof_Function", "length", "__wbindgen_debug_string", "__wbindgen_jsval_loose_eq",
+  // Debug builds only (`scripts/build-pkg --dev`): js-sys's futures executor, under debug_assertions,
+  // polls each task inside `console.createTask(name).run(poll)` for DevTools' linked stacks. The
+  // accessor is a typeof check; `run` calls the executor's own poll and throws only what it throws.
+  "static_accessor_CREATE_TASK", "run",
 ]);
 function auditImports(glueText, build) {
   const imports = [...glueText.matchAll(/^\s*__wbg_([A-Za-z0-9_]+?)_[0-9a-f]{16}: (function[^\n]*)/gm)];
