@@ -37,22 +37,22 @@ export function responseHeader(response, name) {
 
 // Reads the body as a stream and stops at `limit` decoded bytes (fetch has already undone any
 // Content-Encoding), so that neither a chunked body nor a gzip bomb is buffered whole. Resolves to
-// the text, or to null when the body is larger than `limit`.
-async function readBodyText(response, limit) {
+// the text, or to null when the body is larger than `limit`, or to PASSED when the attempt's deadline
+// passes first (`wait`: see `bound`). (`send` takes the fast path itself: see
+// `boundedByLength`.)
+async function readBodyStream(response, limit, wait) {
   const body = response.body;
   if (body === null) return "";
-  // The fast path: when the body cannot decode to more than its declared length (no Content-Encoding),
-  // text() is bounded by Content-Length. Only where every header is visible ("basic": Node, and a
-  // same-origin page): a cross-origin response hides Content-Encoding, so there the stream is read.
-  if (response.type === "basic" && response.headers.get("content-encoding") === null) {
-    const declared = response.headers.get("content-length");
-    if (declared !== null && /^\d+$/.test(declared) && Number(declared) <= limit) return response.text();
-  }
   const reader = body.getReader();
   const chunks = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    const read = await wait(reader.read());
+    if (read === PASSED) {
+      reader.cancel().catch(() => {});
+      return PASSED;
+    }
+    const { done, value } = read;
     if (done) break;
     size += value.byteLength;
     if (size > limit) {
@@ -72,23 +72,52 @@ async function readBodyText(response, limit) {
   return decoder.decode(all);
 }
 
-// Whether fetch waits for a microtask (see `attempt`): not in Node (nor in runtimes that present
+// Whether text() may read the body whole: when it cannot decode to more than its declared length
+// (`declared`, -1 when absent or not a number), that is, without Content-Encoding, and within `limit`.
+// Only where every header is visible ("basic": Node, and a same-origin page): a cross-origin response
+// hides Content-Encoding, so there the stream is read.
+function boundedByLength(response, declared, limit) {
+  return declared >= 0 && declared <= limit && response.type === "basic" && response.headers.get("content-encoding") === null;
+}
+
+// Whether fetch waits for a microtask (see `send`): not in Node (nor in runtimes that present
 // themselves as Node), where there is no page; an Electron renderer, which has both, fetches as
 // Chromium does, so it waits.
 const DEFER_FETCH =
   typeof document !== "undefined" ||
   !(typeof process === "object" && process !== null && typeof process.versions?.node === "string");
 
+// Whether the timeout reaches fetch as a signal. Not in Node (the runtimes DEFER_FETCH leaves out),
+// when the caller gave no signal: there a signal costs undici about 10 µs a fetch (a listener with
+// { once }, a WeakRef and a FinalizationRegistry entry per request, and a copy of the signal's
+// listener list to count them), against the emulator a third of createTask's cost over raw fetch.
+// There an attempt waits on a shared deadline instead (sharedDeadline), and one that outlives it is
+// abandoned rather than cancelled: the call fails with its timeout at once, and the request's socket
+// is released when the server answers (the body is then cancelled unread) or by undici's own
+// timeouts (300 s by default). Node's fetch opens another connection for each new request meanwhile,
+// so an abandoned one holds nothing up. A browser keeps the signal: its few connections per host
+// must not wait on a request nobody reads.
+const SIGNAL_ON_FETCH = DEFER_FETCH;
+
 // What bounds one attempt: the caller's signal and the timeout, as the one signal given to fetch.
-// Without a caller's signal the attempt takes a shared timeout signal (see timeoutSignal), else a
-// controller that either bound aborts. `cause()` says which did: 0 neither, 1 the caller, 2 the timeout.
-const UNBOUNDED = { signal: undefined, cause: () => 0, done() {} };
+// Without a caller's signal the attempt takes a shared timeout signal (see timeoutSignal), or in Node
+// a shared deadline and no signal at all (see SIGNAL_ON_FETCH); else a controller that either bound
+// aborts. `wait(promise)` is what the attempt awaits for each step: the promise itself, or with a
+// deadline, PASSED once it passes. `cause()` says which bound ended it: 0 neither, 1 the caller, 2 the
+// timeout.
+const settled = (promise) => promise;
+const UNBOUNDED = { signal: undefined, wait: settled, cause: () => 0, done() {} };
 function bound(signal, ms) {
   if (signal === undefined) {
     if (ms === 0) return UNBOUNDED;
+    if (!SIGNAL_ON_FETCH) {
+      const deadline = sharedDeadline(ms);
+      const wait = (promise) => beforeDeadline(promise, deadline);
+      return { signal: undefined, wait, cause: () => (deadline.passed ? 2 : 0), done() {} };
+    }
     try {
       const shared = timeoutSignal(ms);
-      return { signal: shared, cause: () => (shared.aborted ? 2 : 0), done() {} };
+      return { signal: shared, wait: settled, cause: () => (shared.aborted ? 2 : 0), done() {} };
     } catch {
       // No AbortSignal.timeout here: a timer of the attempt's own, below.
     }
@@ -100,7 +129,7 @@ function bound(signal, ms) {
     controller.abort(new Error(reason));
   };
   const done = arm(signal, ms > 0 ? ms : undefined, () => end(2, "timeout"), () => end(1, "aborted"));
-  return { signal: controller.signal, cause: () => cause, done };
+  return { signal: controller.signal, wait: settled, cause: () => cause, done };
 }
 
 // One attempt, in one call from wasm (each crossing, and each string it decodes, costs more than the
@@ -123,79 +152,81 @@ export async function send(url, method, authorization, headers, body, signal, ti
   } catch (thrown) {
     return [-1, thrown];
   }
+  // One async function from the call to the body's text: an attempt's steps inline, not awaited
+  // through a helper of their own, whose promise would cost microtasks on every call's path.
   try {
-    return await attempt(url, method, authorization, headers, body, bounds, limit);
+    // In a browser, fetch is called from a microtask, once the wasm frames that called `send` have
+    // returned: in Chromium a fetch started with wasm on the stack took about 150 µs longer to answer
+    // (measured in one page against the same server, calls interleaved: 1,639 µs from fetch to response
+    // either way with this line, +100 to +200 µs without it), which was most of createTask's gap to raw
+    // fetch there. Node's fetch has no such delay, and there the microtask cost about 11 µs per call
+    // (584 against 573 µs, calls interleaved one by one against the emulator, raw fetch 455 µs): the
+    // fetch waited behind whatever work was queued before it, instead of that work overlapping the
+    // request.
+    if (DEFER_FETCH) await undefined;
+    let pending;
+    try {
+      const pairs = JSON.parse(headers);
+      const names = { Authorization: authorization };
+      for (let i = 0; i < pairs.length; i += 2) names[pairs[i]] = pairs[i + 1];
+      // A plain init object: cheaper than a Request per call, which costs most in Node.
+      const init = { method, headers: names };
+      if (body !== undefined) init.body = body;
+      if (bounds.signal !== undefined) init.signal = bounds.signal;
+      init.redirect = "manual";
+      pending = fetch(url, init);
+    } catch (thrown) {
+      return [-1, thrown];
+    }
+    let response;
+    try {
+      // Inside an async function, so a hostile thenable's `then` (even a throwing getter) is called
+      // by the engine, and becomes a rejection here.
+      response = await bounds.wait(pending);
+    } catch (thrown) {
+      return [-2, thrown, bounds.cause()];
+    }
+    if (response === PASSED) return [-2, "timeout", 2];
+    let isResponse;
+    try {
+      isResponse = response instanceof Response;
+    } catch {
+      isResponse = false;
+    }
+    if (!isResponse) return [-1, "it resolved to something that is not a Response"];
+    let status, opaqueRedirect, declared;
+    try {
+      const length = response.headers.get("content-length");
+      declared = length !== null && /^\s*\d+\s*$/.test(length) ? Number(length) : -1;
+      status = response.status;
+      opaqueRedirect = response.type === "opaqueredirect";
+      // A status that is not one (a Response subclass may say anything) is as unreadable as a throw.
+      if (!(typeof status === "number" && status >= 0 && status <= 999)) throw 0;
+    } catch {
+      return [-1, "its Response cannot be read"];
+    }
+    // In a browser a manual redirect is an opaque response with status 0.
+    if (opaqueRedirect) return [-5];
+    if (declared > limit) {
+      // Not read: cancel the body so that the connection is released.
+      try {
+        if (response.body !== null) response.body.cancel().catch(() => {});
+      } catch {}
+      return [-4, status, response];
+    }
+    let text;
+    try {
+      text = boundedByLength(response, declared, limit)
+        ? await bounds.wait(response.text())
+        : await readBodyStream(response, limit, bounds.wait);
+    } catch (thrown) {
+      return [-3, thrown, status, bounds.cause()];
+    }
+    if (text === PASSED) return [-3, "timeout", status, 2];
+    return text === null ? [-4, status, response] : [status, text, response];
   } finally {
     bounds.done();
   }
-}
-
-async function attempt(url, method, authorization, headers, body, bounds, limit) {
-  // In a browser, fetch is called from a microtask, once the wasm frames that called `send` have
-  // returned: in Chromium a fetch started with wasm on the stack took about 150 µs longer to answer
-  // (measured in one page against the same server, calls interleaved: 1,639 µs from fetch to response
-  // either way with this line, +100 to +200 µs without it), which was most of createTask's gap to raw
-  // fetch there. Node's fetch has no such delay, and there the microtask cost about 11 µs per call
-  // (584 against 573 µs, calls interleaved one by one against the emulator, raw fetch 455 µs): the
-  // fetch waited behind whatever work was queued before it, instead of that work overlapping the
-  // request.
-  if (DEFER_FETCH) await undefined;
-  let pending;
-  try {
-    const pairs = JSON.parse(headers);
-    const names = { Authorization: authorization };
-    for (let i = 0; i < pairs.length; i += 2) names[pairs[i]] = pairs[i + 1];
-    // A plain init object: cheaper than a Request per call, which costs most in Node.
-    const init = { method, headers: names };
-    if (body !== undefined) init.body = body;
-    if (bounds.signal !== undefined) init.signal = bounds.signal;
-    init.redirect = "manual";
-    pending = fetch(url, init);
-  } catch (thrown) {
-    return [-1, thrown];
-  }
-  let response;
-  try {
-    // Inside an async function, so a hostile thenable's `then` (even a throwing getter) is called
-    // by the engine, and becomes a rejection here.
-    response = await pending;
-  } catch (thrown) {
-    return [-2, thrown, bounds.cause()];
-  }
-  let isResponse;
-  try {
-    isResponse = response instanceof Response;
-  } catch {
-    isResponse = false;
-  }
-  if (!isResponse) return [-1, "it resolved to something that is not a Response"];
-  let status, opaqueRedirect, declared;
-  try {
-    const length = response.headers.get("content-length");
-    declared = length !== null && /^\s*\d+\s*$/.test(length) ? Number(length) : -1;
-    status = response.status;
-    opaqueRedirect = response.type === "opaqueredirect";
-    // A status that is not one (a Response subclass may say anything) is as unreadable as a throw.
-    if (!(typeof status === "number" && status >= 0 && status <= 999)) throw 0;
-  } catch {
-    return [-1, "its Response cannot be read"];
-  }
-  // In a browser a manual redirect is an opaque response with status 0.
-  if (opaqueRedirect) return [-5];
-  if (declared > limit) {
-    // Not read: cancel the body so that the connection is released.
-    try {
-      if (response.body !== null) response.body.cancel().catch(() => {});
-    } catch {}
-    return [-4, status, response];
-  }
-  let text;
-  try {
-    text = await readBodyText(response, limit);
-  } catch (thrown) {
-    return [-3, thrown, status, bounds.cause()];
-  }
-  return text === null ? [-4, status, response] : [status, text, response];
 }
 
 // The AbortSignal that bounds an attempt by `ms`. Attempts that start within `window` ms of each other
@@ -224,6 +255,69 @@ export function timeoutSignal(ms) {
   if (cached === undefined && shared.size >= 16) shared.clear();
   shared.set(ms, { signal, until: now + window, uses: 1 });
   return signal;
+}
+
+// The deadline of an attempt bounded by `ms` without a signal (Node; see SIGNAL_ON_FETCH), shared as
+// timeoutSignal shares its signals: attempts that start within `window` ms of each other, at most
+// SHARED_USES of them, wait on one timer, so that each one's deadline passes between `ms` and
+// `ms + window` after it starts. `passed` turns true when it does, and `waiting` holds what wakes each
+// attempt then. The timer keeps a process alive only while an attempt waits on it (`hold`): one
+// whose attempts have all ended must not hold a process up for `ms` more, and one that an attempt
+// waits on must fire even when that attempt's fetch holds nothing open itself.
+const deadlines = /* @__PURE__ */ new Map();
+function sharedDeadline(ms) {
+  const now = performance.now();
+  const cached = deadlines.get(ms);
+  if (cached !== undefined && now < cached.until && cached.uses < SHARED_USES && !cached.passed) {
+    cached.uses += 1;
+    return cached;
+  }
+  const window = Math.max(1, Math.min(Math.floor(ms / 100), 250));
+  const deadline = { passed: false, waiting: new Set(), until: now + window, uses: 1, hold: undefined };
+  const timer = setTimeout(() => {
+    deadline.passed = true;
+    for (const wake of deadline.waiting) wake();
+    deadline.waiting.clear();
+    if (deadlines.get(ms) === deadline) deadlines.delete(ms);
+  }, ms + window);
+  if (typeof timer?.unref === "function" && typeof timer.ref === "function") {
+    timer.unref();
+    deadline.hold = (on) => (on ? timer.ref() : timer.unref());
+  }
+  if (cached === undefined && deadlines.size >= 16) deadlines.clear();
+  deadlines.set(ms, deadline);
+  return deadline;
+}
+
+// What `promise` (a thenable, or a value, as `await` takes them) settles to, or PASSED if `deadline`
+// passes first. What comes after that is nobody's: a Response's body is cancelled unread, which gives
+// its connection back, and a rejection is dropped.
+const PASSED = /* @__PURE__ */ Symbol("deadline passed");
+function beforeDeadline(promise, deadline) {
+  if (deadline.passed) return Promise.resolve(PASSED);
+  return new Promise((resolve, reject) => {
+    const wake = () => resolve(PASSED);
+    const { waiting, hold } = deadline;
+    waiting.add(wake);
+    if (waiting.size === 1) hold?.(true);
+    // Whether the deadline had not passed yet.
+    const inTime = () => {
+      if (!waiting.delete(wake)) return false;
+      if (waiting.size === 0) hold?.(false);
+      return true;
+    };
+    Promise.resolve(promise).then(
+      (value) => {
+        if (inTime()) return resolve(value);
+        try {
+          if (value instanceof Response && value.body !== null) value.body.cancel().catch(() => {});
+        } catch {}
+      },
+      (thrown) => {
+        if (inTime()) reject(thrown);
+      },
+    );
+  });
 }
 
 // The host of an http(s) URL's authority (what stands between `//` and the port) as this platform's
