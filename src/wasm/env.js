@@ -240,53 +240,55 @@ export async function send(url, method, authorization, headers, body, signal, ti
 // Throws (caught by the import, which then falls back to a timer of the attempt's own) where there is
 // no AbortSignal.timeout or no performance.now.
 const SHARED_USES = 64;
-const shared = new Map();
+const signals = new Map();
+const signalFired = (signal) => signal.aborted;
+const newTimeoutSignal = (total) => AbortSignal.timeout(total);
 export function timeoutSignal(ms) {
+  return sharedInWindow(signals, ms, signalFired, newTimeoutSignal);
+}
+
+// What the attempts bounded by `ms` that start within one window share (a timeout signal, or a
+// deadline): `cache` holds the current one per `ms`, handed out until its window closes, it has served
+// SHARED_USES attempts, or `fired(it)`; then `make(ms + window)` makes the next.
+function sharedInWindow(cache, ms, fired, make) {
   const now = performance.now();
-  const cached = shared.get(ms);
-  if (cached !== undefined && now < cached.until && cached.uses < SHARED_USES && !cached.signal.aborted) {
+  const cached = cache.get(ms);
+  if (cached !== undefined && now < cached.until && cached.uses < SHARED_USES && !fired(cached.value)) {
     cached.uses += 1;
-    return cached.signal;
+    return cached.value;
   }
   // Whole milliseconds: AbortSignal.timeout truncates a fraction, which would cut into `ms`.
   const window = Math.max(1, Math.min(Math.floor(ms / 100), 250));
-  const signal = AbortSignal.timeout(ms + window);
+  const value = make(ms + window);
   // One entry per timeoutMs in use; a caller that varies it per call cannot grow this without bound.
-  if (cached === undefined && shared.size >= 16) shared.clear();
-  shared.set(ms, { signal, until: now + window, uses: 1 });
-  return signal;
+  if (cached === undefined && cache.size >= 16) cache.clear();
+  cache.set(ms, { value, until: now + window, uses: 1 });
+  return value;
 }
 
 // The deadline of an attempt bounded by `ms` without a signal (Node; see SIGNAL_ON_FETCH), shared as
-// timeoutSignal shares its signals: attempts that start within `window` ms of each other, at most
-// SHARED_USES of them, wait on one timer, so that each one's deadline passes between `ms` and
+// timeoutSignal shares its signals (sharedInWindow): each one's deadline passes between `ms` and
 // `ms + window` after it starts. `passed` turns true when it does, and `waiting` holds what wakes each
 // attempt then. The timer keeps a process alive only while an attempt waits on it (`hold`): one
 // whose attempts have all ended must not hold a process up for `ms` more, and one that an attempt
 // waits on must fire even when that attempt's fetch holds nothing open itself.
 const deadlines = /* @__PURE__ */ new Map();
-function sharedDeadline(ms) {
-  const now = performance.now();
-  const cached = deadlines.get(ms);
-  if (cached !== undefined && now < cached.until && cached.uses < SHARED_USES && !cached.passed) {
-    cached.uses += 1;
-    return cached;
-  }
-  const window = Math.max(1, Math.min(Math.floor(ms / 100), 250));
-  const deadline = { passed: false, waiting: new Set(), until: now + window, uses: 1, hold: undefined };
+const deadlinePassed = (deadline) => deadline.passed;
+const newDeadline = (total) => {
+  const deadline = { passed: false, waiting: new Set(), hold: undefined };
   const timer = setTimeout(() => {
     deadline.passed = true;
     for (const wake of deadline.waiting) wake();
     deadline.waiting.clear();
-    if (deadlines.get(ms) === deadline) deadlines.delete(ms);
-  }, ms + window);
+  }, total);
   if (typeof timer?.unref === "function" && typeof timer.ref === "function") {
     timer.unref();
     deadline.hold = (on) => (on ? timer.ref() : timer.unref());
   }
-  if (cached === undefined && deadlines.size >= 16) deadlines.clear();
-  deadlines.set(ms, deadline);
   return deadline;
+};
+function sharedDeadline(ms) {
+  return sharedInWindow(deadlines, ms, deadlinePassed, newDeadline);
 }
 
 // What `promise` (a thenable, or a value, as `await` takes them) settles to, or PASSED if `deadline`
